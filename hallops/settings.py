@@ -1,0 +1,137 @@
+"""hallops settings: everything a deployment changes comes from the environment.
+
+Embedded default (no variables set): SQLite file, in-memory channel layer, one process,
+virtual devices. Production: DATABASE_URL=postgres://..., REDIS_URL=redis://...,
+HALLOPS_SECRET_KEY, HALLOPS_ALLOWED_HOSTS, HALLOPS_DEBUG=0. See docs/configuration.md.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment wins
+
+DEBUG = env.bool("HALLOPS_DEBUG", default=False)
+SECRET_KEY = env.str("HALLOPS_SECRET_KEY", default="hallops-insecure-dev-key-change-me")
+ALLOWED_HOSTS = env.list("HALLOPS_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("HALLOPS_CSRF_TRUSTED_ORIGINS", default=[])
+# Public base URL printed in ticket QR codes (the citizen's phone must reach it).
+PUBLIC_BASE_URL = env.str("HALLOPS_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "hallops.core",
+    "devices",
+    "displays",
+    "hallops.patrol",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hallops.urls"
+ASGI_APPLICATION = "hallops.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite by default. WAL lets screens read while a window writes; IMMEDIATE transactions
+# take the write lock at BEGIN so two writers queue on busy_timeout instead of failing
+# with "database is locked" when one upgrades a read lock.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'hallops.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("HALLOPS_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channel layer --------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    # capacity: the core Redis layer silently drops group messages past it, so size it for
+    # a busy hall; clients that still miss something resume with ?since=SEQ.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": env.int("HALLOPS_CHANNEL_CAPACITY", default=1500),
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1500}}}
+
+# --- I18n -----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("HALLOPS_TIME_ZONE", default="Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("HALLOPS_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# --- Queue rules (defaults; per-hall values live on the Hall model) ----------------------
+HALLOPS = {
+    # Virtual devices in-process (embedded default). Production runs run_gateway on hall PCs.
+    "EMBEDDED_GATEWAY": env.bool("HALLOPS_EMBEDDED_GATEWAY", default=not bool(REDIS_URL)),
+    "VIRTUAL_PRINT_DIR": env.str("HALLOPS_VIRTUAL_PRINT_DIR", default=str(BASE_DIR / "var" / "prints")),
+    # Events older than this many are not replayed; the client gets a fresh snapshot.
+    "RESUME_MAX_EVENTS": env.int("HALLOPS_RESUME_MAX_EVENTS", default=500),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("HALLOPS_LOG_LEVEL", default="INFO")},
+}
