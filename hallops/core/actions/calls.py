@@ -1,0 +1,292 @@
+"""Calling (叫号) and everything that happens to a called ticket.
+
+call_next picks, among waiting tickets of the matters the window serves:
+  1. statutory priority classes (elderly, disabled, pregnant, military, green channel),
+  2. then appointments that are due,
+  3. then the window's order of preference of its matters,
+  4. then the longest waiting;
+a ticket waiting longer than the hall's starvation bound ignores preference (no starvation).
+
+It never sorts the whole queue: for each matter it probes the head of each class through
+the (service, status, rank, queue_at) index, so its cost does not grow with the queue.
+On PostgreSQL the probes use SELECT … FOR UPDATE SKIP LOCKED: two windows never claim the
+same ticket and never wait for each other. SQLite serialises writers with BEGIN IMMEDIATE.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import events
+from ..clock import local_day
+from ..clock import now as clock_now
+from ..errors import Conflict, Invalid, NotFound
+from ..models import Ticket, TicketStatus, WindowService, WindowState
+from ..models.ticket import ACTIVE_STATUSES
+from ..serializers import ticket_dict, window_dict
+from .windows import locked_window, set_window_state
+
+TRANSFER_PREFERENCE = -1  # a ticket transferred to this very window comes before its own matters
+
+
+def _claimable(qs):
+    return qs.select_for_update(skip_locked=True, of=("self",))
+
+
+def _heads(window, day, now):
+    """Candidate tickets: the head of each (matter, class) queue this window may call."""
+    prefs = dict(WindowService.objects.filter(window=window).values_list("service_id", "preference"))
+    base = Ticket.objects.filter(day=day, status=TicketStatus.WAITING)
+    candidates = []
+
+    def head(qs, order=("rank", "queue_at")):
+        t = _claimable(qs).order_by(*order).first()
+        if t is not None:
+            candidates.append(t)
+
+    for service_id in prefs:
+        per_service = base.filter(service_id=service_id, target_window__isnull=True)
+        head(per_service.filter(rank=0))
+        head(per_service.filter(rank=1, queue_at__lte=now))  # appointments that are due
+        head(per_service.filter(rank=2))
+    head(base.filter(hall_id=window.hall_id, target_window=window, queue_at__lte=now))
+    if not candidates:
+        # Appointments checked in early wait for their slot unless nobody else is waiting.
+        for service_id in prefs:
+            head(base.filter(service_id=service_id, target_window__isnull=True, rank=1))
+    return candidates, prefs
+
+
+def _pick(candidates, prefs, window, starve_before):
+    def key(t):
+        if t.target_window_id == window.pk:
+            pref = TRANSFER_PREFERENCE
+        elif t.queue_at <= starve_before:
+            pref = TRANSFER_PREFERENCE - 1  # starving: overtakes every preference
+        else:
+            pref = prefs.get(t.service_id, 1 << 30)
+        return (t.rank, pref, t.queue_at)
+
+    return min(candidates, key=key) if candidates else None
+
+
+def _mark_called(ticket, window, actor, now, *, designated=False):
+    ticket.status = TicketStatus.CALLED
+    ticket.called_at = now
+    ticket.window = window
+    ticket.staff_id = window.staff_id or getattr(getattr(actor, "user", None), "pk", None)
+    ticket.save(update_fields=["status", "called_at", "window", "staff"])
+    set_window_state(window, WindowState.SERVING, actor, now)
+    _record_call(ticket, window, actor, now, designated=designated)
+    return ticket
+
+
+def _record_call(ticket, window, actor, now, *, designated=False):
+    hall = window.hall
+    payload = {
+        "ticket": ticket_dict(ticket),
+        "number": ticket.number,
+        "service": {"code": ticket.service.code, "name": ticket.service.name},
+        "window": {"id": window.pk, "number": window.number, "name": window.name},
+        "recall_count": ticket.recall_count,
+        "designated": designated,
+        "announcement": hall.announcement_template.format(number=ticket.number, window=window.number),
+    }
+    events.record(window.hall_id, "ticket.called", payload, actor, now)
+
+
+def _current(window, *statuses):
+    return (
+        Ticket.objects.select_for_update().select_related("service", "window")
+        .filter(window=window, status__in=statuses or ACTIVE_STATUSES).order_by("-called_at").first()
+    )
+
+
+def _ready_to_call(window, actor, now):
+    if window.state not in (WindowState.OPEN, WindowState.SERVING):
+        raise Conflict(_("窗口未开放，不能叫号"), code="window_not_open")
+    current = _current(window)
+    if current is not None:
+        if current.status == TicketStatus.CALLED:
+            raise Conflict(_("请先开始办理或过号当前号 %(n)s") % {"n": current.number}, code="ticket_in_progress")
+        _finish(current, window, actor, now)  # 下一位 closes the matter being handled
+
+
+def call_next(window, *, actor=None, now=None):
+    """叫号: claim the next ticket for the window, or None when nobody waits."""
+    now = now or clock_now()
+    with transaction.atomic():
+        window = locked_window(window)
+        _ready_to_call(window, actor, now)
+        day = local_day(now)
+        starve_before = now - timedelta(minutes=window.hall.starvation_minutes)
+        candidates, prefs = _heads(window, day, now)
+        ticket = _pick(candidates, prefs, window, starve_before)
+        if ticket is None:
+            return None
+        ticket = Ticket.objects.select_related("service").get(pk=ticket.pk)
+        return _mark_called(ticket, window, actor, now)
+
+
+def call_number(window, number: str, *, actor=None, now=None):
+    """指定叫号: call a given waiting (or skipped) number of today."""
+    now = now or clock_now()
+    number = (number or "").strip().upper()
+    if not number:
+        raise Invalid(_("请输入号码"), code="number_required")
+    with transaction.atomic():
+        window = locked_window(window)
+        _ready_to_call(window, actor, now)
+        ticket = (
+            Ticket.objects.select_for_update().select_related("service")
+            .filter(hall_id=window.hall_id, day=local_day(now), number=number)
+            .exclude(status=TicketStatus.TRANSFERRED).first()
+        )
+        if ticket is None:
+            raise NotFound(_("今日没有号码 %(n)s") % {"n": number}, code="ticket_not_found")
+        if ticket.status not in (TicketStatus.WAITING, TicketStatus.SKIPPED):
+            raise Conflict(_("%(n)s 当前不在等候") % {"n": number}, code="ticket_not_waiting")
+        serves = window.window_services.filter(service_id=ticket.service_id).exists()
+        if not serves and ticket.target_window_id != window.pk:
+            raise Conflict(_("本窗口不办理该事项"), code="service_not_served")
+        return _mark_called(ticket, window, actor, now, designated=True)
+
+
+def recall(window, *, actor=None, now=None):
+    """重呼: announce the called number again."""
+    now = now or clock_now()
+    with transaction.atomic():
+        window = locked_window(window)
+        ticket = _current(window, TicketStatus.CALLED)
+        if ticket is None:
+            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket.recall_count += 1
+        ticket.save(update_fields=["recall_count"])
+        _record_call(ticket, window, actor, now)
+        return ticket
+
+
+def skip(window, *, actor=None, now=None):
+    """过号: the citizen did not come; the window is free again."""
+    now = now or clock_now()
+    with transaction.atomic():
+        window = locked_window(window)
+        ticket = _current(window, TicketStatus.CALLED)
+        if ticket is None:
+            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket.status = TicketStatus.SKIPPED
+        ticket.save(update_fields=["status"])
+        events.record(window.hall_id, "ticket.skipped", {"ticket": ticket_dict(ticket)}, actor, now)
+        set_window_state(window, WindowState.OPEN, actor, now)
+        return ticket
+
+
+def requeue(ticket, *, actor=None, now=None):
+    """过号重排: a skipped citizen who comes back re-enters a set number of places behind the head."""
+    now = now or clock_now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("service", "hall", "window").get(pk=ticket.pk)
+        hall = ticket.hall
+        if ticket.status != TicketStatus.SKIPPED:
+            raise Conflict(_("只有过号的号可以重排"), code="not_skipped")
+        if ticket.day != local_day(now):
+            raise Conflict(_("过号已超过当日，请重新取号"), code="ticket_expired")
+        if ticket.requeue_count >= hall.skip_daily_limit:
+            raise Conflict(_("过号重排次数已用完，请重新取号"), code="requeue_limit")
+        ahead = list(
+            Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING,
+                                  rank=ticket.rank, target_window__isnull=True)
+            .order_by("queue_at").values_list("queue_at", flat=True)[: hall.skip_requeue_places]
+        )
+        # Just behind the N-th waiting ticket, or at the tail when fewer wait.
+        ticket.queue_at = (ahead[-1] + timedelta(microseconds=1)) if ahead else now
+        ticket.status = TicketStatus.WAITING
+        ticket.requeue_count += 1
+        ticket.window = None
+        ticket.called_at = None
+        ticket.save(update_fields=["queue_at", "status", "requeue_count", "window", "called_at"])
+        events.record(hall.pk, "ticket.requeued", {"ticket": ticket_dict(ticket), "places": len(ahead)}, actor, now)
+        return ticket
+
+
+def start(window, *, actor=None, now=None):
+    """开始办理."""
+    now = now or clock_now()
+    with transaction.atomic():
+        window = locked_window(window)
+        ticket = _current(window, TicketStatus.CALLED)
+        if ticket is None:
+            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket.status = TicketStatus.SERVING
+        ticket.started_at = now
+        ticket.save(update_fields=["status", "started_at"])
+        events.record(window.hall_id, "ticket.started", {"ticket": ticket_dict(ticket)}, actor, now)
+        return ticket
+
+
+def _finish(ticket, window, actor, now):
+    ticket.status = TicketStatus.DONE
+    ticket.started_at = ticket.started_at or ticket.called_at or now
+    ticket.finished_at = now
+    ticket.save(update_fields=["status", "started_at", "finished_at"])
+    events.record(window.hall_id, "ticket.finished", {
+        "ticket": ticket_dict(ticket), "window": {"id": window.pk, "number": window.number},
+    }, actor, now)
+    set_window_state(window, WindowState.OPEN, actor, now)
+
+
+def finish(window, *, actor=None, now=None):
+    """办结: the matter is done; the window's evaluation pad asks the citizen to rate it."""
+    now = now or clock_now()
+    with transaction.atomic():
+        window = locked_window(window)
+        ticket = _current(window)
+        if ticket is None:
+            raise Conflict(_("当前没有办理中的号"), code="no_active_ticket")
+        _finish(ticket, window, actor, now)
+        return ticket
+
+
+def transfer(window, *, service=None, to_window=None, actor=None, now=None):
+    """转移: hand the current citizen to another matter or window, keeping their original place in line."""
+    now = now or clock_now()
+    if service is None and to_window is None:
+        raise Invalid(_("请指定转往的事项或窗口"), code="transfer_target_required")
+    with transaction.atomic():
+        window = locked_window(window)
+        ticket = _current(window)
+        if ticket is None:
+            raise Conflict(_("当前没有办理中的号"), code="no_active_ticket")
+        target_service = service or ticket.service
+        if target_service.hall_id != window.hall_id:
+            raise Invalid(_("事项不属于本大厅"), code="service_not_found")
+        if to_window is not None:
+            if to_window.hall_id != window.hall_id:
+                raise Invalid(_("窗口不属于本大厅"), code="window_not_found")
+            if to_window.pk == window.pk:
+                raise Invalid(_("不能转给本窗口"), code="transfer_to_self")
+        ticket.status = TicketStatus.TRANSFERRED
+        ticket.finished_at = now
+        ticket.save(update_fields=["status", "finished_at"])
+        moved = Ticket.objects.create(
+            hall_id=ticket.hall_id, service=target_service, day=ticket.day, number=ticket.number,
+            priority=ticket.priority, rank=ticket.rank, channel=ticket.channel, status=TicketStatus.WAITING,
+            queue_at=min(ticket.queue_at, ticket.issued_at), issued_at=ticket.issued_at,
+            target_window=to_window, transferred_from=ticket, requeue_count=ticket.requeue_count,
+        )
+        events.record(window.hall_id, "ticket.transferred", {
+            "from": ticket_dict(ticket), "ticket": ticket_dict(moved),
+            "to_window": window_dict(to_window) if to_window else None,
+        }, actor, now)
+        set_window_state(window, WindowState.OPEN, actor, now)
+        return moved
+
+
+def chain(ticket):
+    """The chain of transfers that led to this ticket, oldest first."""
+    out = [ticket]
+    while out[0].transferred_from_id:
+        out.insert(0, Ticket.objects.get(pk=out[0].transferred_from_id))
+    return out
+

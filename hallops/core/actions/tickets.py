@@ -1,0 +1,139 @@
+"""Issuing numbers (取号), appointment check-in, cancelling, and closing the day."""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from .. import events
+from ..clock import is_open, local_day
+from ..clock import now as clock_now
+from ..errors import Conflict, Invalid, NotFound
+from ..estimates import ahead_of, estimated_wait_seconds
+from ..models import (
+    Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus, Window, WindowState,
+)
+from ..models.ticket import PRIORITY_RANK
+from ..serializers import ticket_dict
+
+
+@dataclass
+class IssueResult:
+    ticket: Ticket
+    ahead: int
+    estimated_wait_s: int
+
+
+def format_number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:03d}"
+
+
+def _next_number(hall_id, prefix, day) -> int:
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cur:
+        # Upsert and read in one statement; the row lock serialises numbering per prefix and day.
+        cur.execute(
+            f"INSERT INTO {table} (hall_id, prefix, day, last) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [hall_id, prefix, day],
+        )
+        return cur.fetchone()[0]
+
+
+def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIOSK, actor=None,
+                 now=None, appointment=None) -> IssueResult:
+    """Take a number for a matter: A001 … A999, A1000, restarting at local midnight."""
+    now = now or clock_now()
+    if priority not in Priority.values:
+        raise Invalid(_("未知的优先类别：%(p)s") % {"p": priority}, code="invalid_priority")
+    if channel not in Channel.values:
+        raise Invalid(_("未知的取号渠道：%(c)s") % {"c": channel}, code="invalid_channel")
+    if service.hall_id != hall.pk or not service.active:
+        raise NotFound(_("本大厅没有该事项"), code="service_not_found")
+    if priority == Priority.APPOINTMENT and appointment is None:
+        raise Invalid(_("预约号须凭预约码签到"), code="appointment_required")
+    if not is_open(hall, now, appointment=appointment is not None):
+        raise Conflict(_("当前不在取号时间内"), code="hall_closed")
+    day = local_day(now)
+    with transaction.atomic():
+        seq = _next_number(hall.pk, service.prefix, day)
+        if service.daily_quota is not None:
+            # Counted under the prefix lock taken above, so two kiosks cannot both take the last one.
+            issued = Ticket.objects.filter(service=service, day=day, transferred_from__isnull=True).count()
+            if issued >= service.daily_quota:
+                raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
+        queue_at = now
+        if appointment is not None:
+            queue_at = max(now, appointment.slot_start)
+        ticket = Ticket.objects.create(
+            hall=hall, service=service, day=day, number=format_number(service.prefix, seq),
+            priority=priority, rank=PRIORITY_RANK[priority], channel=channel, status=TicketStatus.WAITING,
+            queue_at=queue_at, issued_at=now, appointment=appointment,
+        )
+        ahead = ahead_of(ticket)
+        wait = estimated_wait_seconds(service, ahead)
+        events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
+                                                 "estimated_wait_s": wait}, actor, now)
+    return IssueResult(ticket, ahead, wait)
+
+
+def check_in(hall, code: str, *, actor=None, now=None) -> IssueResult:
+    """预约签到: turn a booked appointment into a ticket that is called before normal numbers once due."""
+    now = now or clock_now()
+    with transaction.atomic():
+        appt = (
+            Appointment.objects.select_for_update().select_related("service")
+            .filter(hall=hall, code=code.strip().upper()).first()
+        )
+        if appt is None:
+            raise NotFound(_("预约码不存在"), code="appointment_not_found")
+        if appt.status != Appointment.Status.BOOKED:
+            raise Conflict(_("该预约已签到或已取消"), code="appointment_used")
+        if local_day(appt.slot_start) != local_day(now):
+            raise Conflict(_("请在预约当天签到"), code="appointment_not_today")
+        early = hall.appointment_early_minutes * 60
+        if (appt.slot_start - now).total_seconds() > early:
+            raise Conflict(_("签到过早，请在预约时段前%(m)d分钟内签到") % {"m": hall.appointment_early_minutes},
+                           code="appointment_too_early")
+        if now > appt.slot_end:
+            raise Conflict(_("已过预约时段，请普通取号"), code="appointment_missed")
+        result = issue_ticket(hall, appt.service, priority=Priority.APPOINTMENT, channel=Channel.APPOINTMENT,
+                              actor=actor, now=now, appointment=appt)
+        appt.status = Appointment.Status.CHECKED_IN
+        appt.save(update_fields=["status"])
+    return result
+
+
+def cancel_ticket(ticket, *, actor=None, now=None) -> Ticket:
+    now = now or clock_now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("service", "window").get(pk=ticket.pk)
+        if ticket.status != TicketStatus.WAITING:
+            raise Conflict(_("只能取消等候中的号"), code="not_waiting")
+        ticket.status = TicketStatus.CANCELLED
+        ticket.finished_at = now
+        ticket.save(update_fields=["status", "finished_at"])
+        events.record(ticket.hall_id, "ticket.cancelled", {"ticket": ticket_dict(ticket)}, actor, now)
+    return ticket
+
+
+def close_day(hall, *, actor=None, now=None) -> int:
+    """日终: unserved tickets of past days expire (nothing is deleted); windows close and staff sign out."""
+    now = now or clock_now()
+    today = local_day(now)
+    with transaction.atomic():
+        open_statuses = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SKIPPED]
+        expired = Ticket.objects.filter(hall=hall, day__lt=today, status__in=open_statuses).update(
+            status=TicketStatus.EXPIRED
+        )
+        stale_windows = list(
+            Window.objects.select_for_update().filter(hall=hall).exclude(state=WindowState.CLOSED, staff__isnull=True)
+        )
+        for w in stale_windows:
+            if w.state_since and local_day(w.state_since) >= today:
+                continue
+            w.state, w.staff, w.state_since, w.pause_reason, w.stand_in = WindowState.CLOSED, None, now, "", ""
+            w.save(update_fields=["state", "staff", "state_since", "pause_reason", "stand_in"])
+        if expired:
+            events.record(hall.pk, "tickets.expired", {"count": expired, "before": today.isoformat()}, actor, now)
+    return expired

@@ -1,0 +1,119 @@
+"""Who is acting, and what each kind of client may do. One place for every access rule.
+
+An Actor is a staff member (session or token) or a device (device token). API views and
+WebSocket consumers build one and ask these functions before calling an action.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .errors import Forbidden, Unauthorized
+from .models import DeviceKind, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object = None
+    device: object = None
+
+    @classmethod
+    def anonymous(cls):
+        return cls()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None and self.device is None
+
+    @property
+    def profile(self):
+        return getattr(self.user, "staff", None) if self.user is not None else None
+
+    @property
+    def role(self):
+        if self.user is not None and self.user.is_superuser:
+            return Role.ADMIN
+        profile = self.profile
+        return profile.role if profile else None
+
+    def in_hall(self, hall_id) -> bool:
+        if self.device is not None:
+            return self.device.hall_id == hall_id
+        if self.role == Role.ADMIN and (self.profile is None or self.profile.hall_id is None):
+            return True
+        return self.profile is not None and self.profile.hall_id == hall_id
+
+    def __str__(self):
+        if self.device is not None:
+            return f"device:{self.device.name}"
+        if self.user is not None:
+            return f"user:{self.user.get_username()}"
+        return "anonymous"
+
+
+def require_authenticated(actor: Actor):
+    if actor.is_anonymous:
+        raise Unauthorized()
+
+
+def can_manage_hall(actor: Actor, hall_id) -> bool:
+    return actor.role in (Role.LOBBY_MANAGER, Role.ADMIN) and actor.in_hall(hall_id)
+
+
+def authorize_window(actor: Actor, window, *, signing_in: bool = False):
+    """Staff act only on the window they are signed in at; lobby managers on any window of their hall."""
+    require_authenticated(actor)
+    if actor.device is not None:
+        raise Forbidden(_("设备不能操作窗口"))
+    if can_manage_hall(actor, window.hall_id):
+        return
+    if actor.role == Role.WINDOW_STAFF and actor.in_hall(window.hall_id):
+        if signing_in or window.staff_id == actor.user.pk:
+            return
+        raise Forbidden(_("只能操作本人签到的窗口"))
+    raise Forbidden()
+
+
+def authorize_issue(actor: Actor, hall_id):
+    """Kiosks, and staff of the hall, take numbers; screens and pads cannot."""
+    require_authenticated(actor)
+    if actor.device is not None:
+        if actor.device.kind == DeviceKind.KIOSK and actor.in_hall(hall_id):
+            return
+        raise Forbidden(_("该设备不能取号"))
+    if actor.role in (Role.WINDOW_STAFF, Role.LOBBY_MANAGER, Role.ADMIN) and actor.in_hall(hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_view_hall(actor: Actor, hall_id, *, staff_only: bool = False):
+    """Read access to a hall's live state: its devices and staff; displays only when staff_only is False."""
+    require_authenticated(actor)
+    if actor.device is not None:
+        if staff_only:
+            raise Forbidden()
+        if actor.in_hall(hall_id):
+            return
+        raise Forbidden()
+    if actor.role is not None and actor.in_hall(hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_supervise(actor: Actor, hall_id):
+    """Camera images and patrols: supervisors and admins only."""
+    require_authenticated(actor)
+    if actor.device is None and actor.role in (Role.SUPERVISOR, Role.ADMIN) and actor.in_hall(hall_id):
+        return
+    raise Forbidden(_("仅督查人员可查看"))
+
+
+def authorize_evaluate(actor: Actor, window):
+    """Evaluation pads rate the window they are bound to."""
+    require_authenticated(actor)
+    device = actor.device
+    if device is not None and device.kind == DeviceKind.EVALUATION_PAD and device.window_id == window.pk:
+        return
+    if device is not None and device.kind == DeviceKind.GATEWAY and device.hall_id == window.hall_id:
+        return
+    raise Forbidden(_("只有本窗口的评价器可以评价"))

@@ -1,0 +1,65 @@
+"""Hall events: record in the transaction, publish after commit.
+
+Every state change appends one HallEvent with the next number of its hall. The number
+comes from a single-row counter updated in the same transaction, so the sequence has no
+gaps and follows commit order. Publishing happens only after commit: a screen never sees
+a change that was rolled back, and a screen that missed a message replays it from the log.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+
+from .clock import now as clock_now
+from .models import EventSequence, HallEvent
+
+log = logging.getLogger(__name__)
+
+
+def hall_group(hall_id) -> str:
+    return f"hall-{hall_id}"
+
+
+def _next_seq(hall_id) -> int:
+    table = EventSequence._meta.db_table
+    with connection.cursor() as cur:
+        # One statement: take the row lock, bump, and read the new value (PostgreSQL, SQLite ≥ 3.35).
+        cur.execute(
+            f"INSERT INTO {table} (hall_id, last) VALUES (%s, 1) "
+            f"ON CONFLICT (hall_id) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [hall_id],
+        )
+        return cur.fetchone()[0]
+
+
+def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
+    """Append an event to the hall's log; must run inside the state change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record() must run inside the transaction of the state change")
+    event = HallEvent.objects.create(
+        hall_id=hall_id, seq=_next_seq(hall_id), type=type, payload=payload,
+        actor=str(actor or "")[:80], created_at=at or clock_now(),
+    )
+    message = event.as_message()
+    transaction.on_commit(lambda: publish(hall_id, message))
+    return event
+
+
+def publish(hall_id, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(hall_group(hall_id), {"type": "hall.event", "event": message})
+    except Exception:  # a lost publish is recovered by clients resuming with ?since=
+        log.exception("publishing event %s of hall %s failed", message.get("seq"), hall_id)
+
+
+def events_since(hall_id, since: int, limit: int = 500):
+    return list(HallEvent.objects.filter(hall_id=hall_id, seq__gt=since).order_by("seq")[:limit])
+
+
+def last_seq(hall_id) -> int:
+    return EventSequence.objects.filter(hall_id=hall_id).values_list("last", flat=True).first() or 0

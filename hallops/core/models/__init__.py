@@ -1,0 +1,17 @@
+"""The hall's data: one module per concept, re-exported here for Django and callers."""
+
+from .hall import Department, EventSequence, Hall, Zone
+from .service import Service
+from .staff import Role, StaffProfile
+from .window import Window, WindowKind, WindowService, WindowState
+from .device import ApiToken, Device, DeviceKind
+from .ticket import Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus
+from .event import HallEvent
+from .evaluation import Evaluation, EvaluationLevel
+
+__all__ = [
+    "Appointment", "ApiToken", "Channel", "DailyCounter", "Department", "Device", "DeviceKind",
+    "Evaluation", "EvaluationLevel", "EventSequence", "Hall", "HallEvent", "Priority", "Role",
+    "Service", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",
+    "WindowState", "Zone",
+]

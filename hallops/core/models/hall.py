@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def default_opening_hours():
+    # weekday (0 = Monday) -> list of [start, end] local times; weekends closed.
+    day = [["08:30", "12:00"], ["13:30", "17:30"]]
+    return {str(d): day for d in range(5)}
+
+
+class Hall(models.Model):
+    """A service hall (政务服务中心 / 便民服务中心); one deployment serves many."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True, help_text=_("用于网址，如 xicheng"))
+    name = models.CharField(_("名称"), max_length=120)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    opening_hours = models.JSONField(
+        _("开放时间"), default=default_opening_hours,
+        help_text=_('按星期（0=周一）列出时段，如 {"0": [["08:30","12:00"],["13:30","17:30"]]}'),
+    )
+    appointment_hours = models.JSONField(
+        _("预约延时时段"), default=dict, blank=True,
+        help_text=_("开放时间之外仅接待预约群众的时段，格式同上"),
+    )
+    enforce_hours = models.BooleanField(_("按开放时间取号"), default=True)
+    notice = models.TextField(_("大厅公告"), blank=True)
+    announcement_template = models.CharField(
+        _("叫号播报模板"), max_length=120, default="请{number}号到{window}号窗口办理"
+    )
+    # 过号 rules: no national rule exists, so every hall sets its own.
+    skip_requeue_places = models.PositiveIntegerField(_("过号重排后移位数"), default=3)
+    skip_daily_limit = models.PositiveIntegerField(_("每号过号重排次数上限"), default=2)
+    starvation_minutes = models.PositiveIntegerField(
+        _("超长等候优先（分钟）"), default=45,
+        help_text=_("等候超过该时长的号不再受窗口事项顺序限制"),
+    )
+    long_wait_alert_minutes = models.PositiveIntegerField(_("等候超时告警（分钟）"), default=30)
+    idle_alert_minutes = models.PositiveIntegerField(_("窗口空闲告警（分钟）"), default=5)
+    pause_alert_minutes = models.PositiveIntegerField(_("暂停过久告警（分钟）"), default=20)
+    appointment_early_minutes = models.PositiveIntegerField(_("预约提前签到（分钟）"), default=30)
+
+    class Meta:
+        verbose_name = _("大厅")
+        verbose_name_plural = _("大厅")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventSequence(models.Model):
+    """The last event number of a hall; its row lock makes the sequence gap-free.
+
+    Kept apart from Hall so that saving a hall in the admin never rewinds it.
+    """
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, primary_key=True, related_name="sequence")
+    last = models.BigIntegerField(default=0)
+
+
+class Zone(models.Model):
+    """专区: 法人服务区, 自然人服务区, 不动产服务专区, 24小时自助区 ..."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="zones", verbose_name=_("大厅"))
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=80)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("专区")
+        verbose_name_plural = _("专区")
+        ordering = ["hall", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="zone_code_per_hall")]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """The department (部门) responsible for a matter, e.g. 市场监管局."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
