@@ -1,0 +1,55 @@
+"""Turning credentials into an Actor: session login or `Authorization: Bearer TOKEN` for staff,
+a device token (header, or `?token=` where a browser cannot set headers) for devices.
+"""
+
+from urllib.parse import parse_qs
+
+from .actors import Actor
+from .errors import Unauthorized
+from .models import ApiToken
+
+
+def actor_from_token(raw: str) -> Actor:
+    token = ApiToken.objects.lookup(raw.strip()) if raw and raw.strip() else None
+    if token is None:
+        raise Unauthorized("令牌无效或已吊销", code="invalid_token")
+    if token.device is not None:
+        if not token.device.enabled:
+            raise Unauthorized("设备已停用", code="device_disabled")
+        return Actor(device=token.device)
+    if not token.user.is_active:
+        raise Unauthorized("账号已停用", code="user_inactive")
+    return Actor(user=token.user)
+
+
+def bearer(header: str | None) -> str | None:
+    if header and header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def actor_from_request(request) -> Actor:
+    """Bearer token first (kiosks, third-party screens, scripts), then the browser session."""
+    raw = bearer(request.headers.get("Authorization"))
+    if raw is not None:
+        return actor_from_token(raw)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Actor(user=user)
+    return Actor.anonymous()
+
+
+def actor_from_scope(scope) -> Actor:
+    """For WebSocket consumers (sync; wrap with database_sync_to_async). Session user from
+    AuthMiddlewareStack, else a token from the Authorization header or ?token=."""
+    headers = {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope.get("headers", [])}
+    raw = bearer(headers.get("authorization"))
+    if raw is None:
+        qs = parse_qs(scope.get("query_string", b"").decode())
+        raw = (qs.get("token") or [None])[-1]
+    if raw:
+        return actor_from_token(raw)
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return Actor(user=user)
+    return Actor.anonymous()
