@@ -1,0 +1,54 @@
+"""Shared test plumbing: where PostgreSQL and Redis are, and what to do when they are not.
+
+Tests that need a real PostgreSQL or Redis take the `pg_url` / `redis_url` fixtures. Where
+the service is unreachable they skip, except under HALLOPS_REQUIRE_SERVICES=1 (CI), where
+they fail: a green CI must mean the production path ran.
+"""
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+PG_URL = os.environ.get("HALLOPS_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("HALLOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REQUIRE = os.environ.get("HALLOPS_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _need(url: str, what: str):
+    if not _reachable(url):
+        message = f"{what} not reachable at {url}"
+        if REQUIRE:
+            pytest.fail(message + " (HALLOPS_REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """Server URL of a PostgreSQL to create throwaway databases on."""
+    _need(PG_URL, "PostgreSQL")
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    _need(REDIS_URL, "Redis")
+    return REDIS_URL
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Screenshots and other files a person may want to look at after a run."""
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")
+    os.makedirs(path, exist_ok=True)
+    return path
