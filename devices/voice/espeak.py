@@ -51,8 +51,11 @@ def phonemes(text: str, voice: str = VOICE) -> str:
 
 def check_mandarin(pinyin: str, voice: str = VOICE) -> str:
     """Phonemes of ``pinyin``; raises EspeakError unless each syllable came out Mandarin with its tone."""
+    return verify_phonemes(pinyin, phonemes(pinyin, voice), voice)
+
+
+def verify_phonemes(pinyin: str, spoken: str, voice: str = VOICE) -> str:
     syllables = pinyin.split()
-    spoken = phonemes(pinyin, voice)
     contours = [_CONTOUR.findall(s) for s in spoken.split("_|") if s.strip()]
     if len(contours) != len(syllables) or any(len(c) != 1 for c in contours):
         raise EspeakError(f"{pinyin!r} is not read as {len(syllables)} Mandarin syllable(s) by {voice}: {spoken!r}")
