@@ -1,0 +1,120 @@
+"""Shared plumbing for benchmarks: throwaway PostgreSQL databases, daphne processes, percentiles.
+
+Benchmarks talk to real servers on loopback only and stop by themselves.
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PG_SERVER = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/3")
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(p / 100 * (len(values) - 1)))))
+    return values[k]
+
+
+def summary_ms(samples_s):
+    ms = [x * 1000 for x in samples_s]
+    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 2), "p99_ms": round(pct(ms, 99), 2),
+            "max_ms": round(max(ms), 2), "mean_ms": round(statistics.fmean(ms), 2)}
+
+
+def psql(sql, db="postgres"):
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/{db}", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def pg_database(prefix="hallops_bench"):
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    psql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def django_env(database_url, redis_url=REDIS_URL, **extra):
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hallops.settings",
+                "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING", "HALLOPS_EMBEDDED_GATEWAY": "0"})
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, capture=False):
+    out = subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True,
+                         capture_output=capture, text=True)
+    return out.stdout if capture else None
+
+
+def run_script(env, code: str) -> str:
+    """Run Python with Django set up against env's database; returns stdout."""
+    prelude = "import django; django.setup()\n"
+    out = subprocess.run([PY, "-c", prelude + code], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+@contextmanager
+def daphne_servers(env, count=2):
+    procs, ports = [], []
+    try:
+        for _ in range(count):
+            port = free_port()
+            p = subprocess.Popen([str(Path(PY).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
+                                  "hallops.asgi:application"], env=env, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append(p)
+            ports.append(port)
+        for port in ports:
+            wait_http(f"http://127.0.0.1:{port}/api/v1/halls/")
+        yield ports, procs
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def wait_http(url, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+def write_results(name, data):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
