@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 
 DLE_EOT = b"\x10\x04"
 BASE = 0x12  # fixed bits 1 and 4 of every status byte
@@ -24,6 +25,7 @@ class PrinterStandIn:
         self.paper_byte = BASE
         self.silent = False
         self.drop_after: int | None = None  # close the connection after this many job bytes
+        self.paper_runs_out_after: int | None = None  # job bytes after which the roll ends
         self.reply_delay = 0.0
         self.connections: list[bytes] = []  # raw bytes of each finished connection
         self.printed = bytearray()  # job bytes with the status queries removed
@@ -68,6 +70,16 @@ class PrinterStandIn:
         with self._lock:
             return bytes(self.printed)
 
+    def wait_connections(self, n: int, timeout: float = 2.0) -> list[bytes]:
+        """The raw bytes of the first ``n`` finished connections (they finish when the client closes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.connections) >= n:
+                    return list(self.connections)
+            time.sleep(0.005)
+        raise TimeoutError(f"{n} connections did not finish within {timeout} s")
+
     def clear(self) -> None:
         with self._lock:
             self.printed.clear()
@@ -87,6 +99,11 @@ class PrinterStandIn:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._server:
+            try:
+                self._server.shutdown(socket.SHUT_RDWR)  # wakes accept() at once on Linux
+            except OSError:
+                pass
         if self._thread:
             self._thread.join(timeout=2)
         if self._server:
@@ -112,41 +129,50 @@ class PrinterStandIn:
         raw = bytearray()
         pending = b""
         job_bytes = 0
-        conn.settimeout(0.2)
+        conn.settimeout(0.05)
         try:
             while not self._stopping.is_set():
                 try:
                     chunk = conn.recv(65536)
                 except socket.timeout:
                     continue
+                except OSError:
+                    break
                 if not chunk:
                     break
                 raw += chunk
                 data = pending + chunk
                 pending = b""
                 out = bytearray()
+                dropped = False
                 i = 0
+                # Byte by byte, so state changes (paper end, drop) happen exactly where they
+                # would on a printer, before a status query that follows in the same packet.
                 while i < len(data):
-                    if data[i] == 0x10:
-                        if i + 2 >= len(data) and data[i : i + 2] in (b"\x10", DLE_EOT):
+                    if data[i] == 0x10 and (i + 1 >= len(data) or data[i + 1] == 0x04):
+                        if i + 2 >= len(data):
                             pending = data[i:]  # a query split across reads
                             break
-                        if data[i + 1] == 0x04:
-                            self._answer(conn, data[i + 2])
-                            i += 3
-                            continue
+                        with self._lock:
+                            self.printed += out
+                        out.clear()
+                        self._answer(conn, data[i + 2])
+                        i += 3
+                        continue
                     out.append(data[i])
+                    job_bytes += 1
                     i += 1
-                if self.drop_after is not None and job_bytes + len(out) >= self.drop_after:
-                    keep = self.drop_after - job_bytes
-                    with self._lock:
-                        self.printed += out[:keep]
+                    if self.paper_runs_out_after is not None and job_bytes >= self.paper_runs_out_after:
+                        self.set_paper_out()
+                    if self.drop_after is not None and job_bytes >= self.drop_after:
+                        dropped = True
+                        break
+                with self._lock:
+                    self.printed += out
+                if dropped:
                     # RST rather than FIN: what a printer losing power or a cable looks like to the host.
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     break
-                job_bytes += len(out)
-                with self._lock:
-                    self.printed += out
         finally:
             with self._lock:
                 self.connections.append(bytes(raw))
@@ -166,8 +192,6 @@ class PrinterStandIn:
 
 
 def main() -> None:  # pragma: no cover - manual use: python -m devices.printer.standin
-    import time
-
     with PrinterStandIn() as s:
         print(f"printer stand-in listening on {s.url}; Ctrl-C to stop")
         try:
