@@ -158,7 +158,7 @@ class VoicePack:
 
 
 @lru_cache(maxsize=8)
-def _cached_pack(folder: str) -> VoicePack:
+def _cached_pack(folder: str, manifest_mtime_ns: int) -> VoicePack:
     return VoicePack.load(folder)
 
 
@@ -166,9 +166,15 @@ def clip_urls(pack_folder_url_prefix: str, text: str, pack_folder: str | Path = 
     """The clip URLs a hall screen plays in order for ``text``.
 
     The server sends this list with each call, so the page's JavaScript knows no
-    reading rule: e.g. clip_urls("/static/voice/default/", text).
+    reading rule: e.g. clip_urls("/static/voice/default/", text). The pack is
+    cached until its manifest changes, so a rebuilt pack needs no restart.
     """
-    return _cached_pack(str(Path(pack_folder).resolve())).clip_urls(pack_folder_url_prefix, text)
+    folder = Path(pack_folder).resolve()
+    try:
+        mtime = (folder / "manifest.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        raise VoicePackError(f"{folder} is not a voice pack: no manifest.json") from None
+    return _cached_pack(str(folder), mtime).clip_urls(pack_folder_url_prefix, text)
 
 
 # --- building a pack from a hall's own recordings ---------------------------------

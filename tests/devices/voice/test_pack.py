@@ -131,3 +131,15 @@ def test_render_decodes_the_compressed_default_pack_into_one_wav():
     clip_total = sum(audio_duration(p) for p in pack.clips_for(text))
     assert (rate, channels, width) == (pack.sample_rate, 1, 2)
     assert seconds == pytest.approx(clip_total + 0.1 * (len(pack.tokens(text)) - 1), abs=0.005)
+
+
+def test_clip_urls_follow_a_rebuilt_pack_without_a_restart(marked_pack):
+    pack, _ = marked_pack
+    assert clip_urls("/v", "号", pack.folder) == ["/v/c4.wav"]
+    manifest = json.loads((pack.folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["clips"]["号"] = "c0.wav"
+    (pack.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    import os
+
+    os.utime(pack.folder / "manifest.json", ns=(0, 10**18))  # a distinct mtime even on coarse clocks
+    assert clip_urls("/v", "号", pack.folder) == ["/v/c0.wav"]
