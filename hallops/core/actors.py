@@ -117,3 +117,22 @@ def authorize_evaluate(actor: Actor, window):
     if device is not None and device.kind == DeviceKind.GATEWAY and device.hall_id == window.hall_id:
         return
     raise Forbidden(_("只有本窗口的评价器可以评价"))
+
+
+def authorize_handle_ticket(actor: Actor, hall_id):
+    """Cancel a ticket or requeue a skipped one (过号重排): window staff, lobby managers and admins of the hall."""
+    require_authenticated(actor)
+    if actor.device is None and actor.role in (Role.WINDOW_STAFF, Role.LOBBY_MANAGER, Role.ADMIN) \
+            and actor.in_hall(hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_sign_in(actor: Actor, window, user):
+    """Staff sign themselves in at a window; lobby managers (and admins) may sign in another staff member."""
+    if user is None or (actor.user is not None and actor.user.pk == user.pk):
+        return authorize_window(actor, window, signing_in=True)
+    require_authenticated(actor)
+    if actor.device is None and can_manage_hall(actor, window.hall_id):
+        return
+    raise Forbidden(_("只有值班长可以为他人签到"))

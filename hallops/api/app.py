@@ -1,0 +1,64 @@
+"""The NinjaAPI instance: /api/v1/, its error handlers, its routers, and the offline docs."""
+
+from django.middleware.csrf import get_token
+from ninja import NinjaAPI, Router
+
+from hallops.core.errors import NotFound
+
+from . import docs, halls, tickets, windows
+from .auth import AUTH, actor_of
+from .errors import error_responses, install
+from .schemas import MeOut
+
+DESCRIPTION = """\
+HTTP API of hallops (政务服务大厅排队与现场管理) for kiosks, third-party screens and the staff console.
+
+Authentication: `Authorization: Bearer <token>` (device or staff token, `manage.py issue_token`),
+or the Django session of a logged-in staff member; session requests that change something must send
+the CSRF token as `X-CSRFToken`. Errors are `{"error": code, "message": text}`. See docs/api.md.
+"""
+
+api = NinjaAPI(
+    title="hallops API", version="1", description=DESCRIPTION, urls_namespace="api",
+    auth=AUTH, docs=docs.OfflineSwagger(),
+)
+install(api)
+
+api.add_router("/halls/", halls.router)
+api.add_router("/tickets/", tickets.router)
+api.add_router("/windows/", windows.router)
+
+
+@api.get("/me/", response={200: MeOut, **error_responses(401)}, auth=None, tags=["session"],
+         summary="Who the credentials are; for a session, also the CSRF token to send back")
+def me(request):
+    actor = actor_of(request)
+    if actor.device is not None:
+        d = actor.device
+        return {"kind": "device", "device": d.name, "device_kind": d.kind, "hall": d.hall.code, "window": d.window_id}
+    if actor.user is not None:
+        profile = actor.profile
+        hall = profile.hall.code if profile is not None and profile.hall_id else None
+        token = get_token(request) if request.headers.get("Authorization") is None else None
+        return {"kind": "user", "username": actor.user.get_username(), "role": actor.role, "hall": hall,
+                "csrf_token": token}
+    return {"kind": "anonymous", "csrf_token": get_token(request)}
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs-asset")
+def docs_asset(request, name: str):
+    return docs.asset(request, name)
+
+
+# Registered last so its URL pattern comes after every real one: an unknown path under /api/v1/
+# gets the JSON error format, not Django's HTML 404 page.
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None,
+                        include_in_schema=False)
+def unknown_endpoint(request, rest: str):
+    raise NotFound("没有该接口", code="no_such_endpoint")
+
+
+api.add_router("", fallback)

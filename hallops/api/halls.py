@@ -1,0 +1,93 @@
+"""/halls/…: the public catalogue, taking numbers, and a hall's live state."""
+
+from django.conf import settings
+from ninja import Field, Query, Router, Schema, Status
+
+from hallops.core import actions, actors, events
+from hallops.core.clock import is_open
+from hallops.core.clock import now as clock_now
+from hallops.core.errors import NotFound
+from hallops.core.load import hall_load
+from hallops.core.models import Channel, Hall, Service
+from hallops.core.serializers import ticket_dict, track_url
+
+from .auth import actor_of
+from .catalogue import services_catalogue
+from .errors import error_responses
+from .lookups import hall_or_404
+from .schemas import BIGINT, CheckInIn, EventsOut, HallOut, IssuedOut, IssueIn, LoadOut, ServiceOut
+
+router = Router(tags=["halls"])
+
+
+def _coord(value):
+    return float(value) if value is not None else None
+
+
+@router.get("/", response=list[HallOut], auth=None, summary="List halls (public)")
+def list_halls(request):
+    now = clock_now()
+    return [{
+        "code": h.code, "name": h.name, "address": h.address,
+        "latitude": _coord(h.latitude), "longitude": _coord(h.longitude),
+        "open_now": is_open(h, now), "opening_hours": h.opening_hours,
+    } for h in Hall.objects.all()]
+
+
+@router.get("/{hall}/services/", response={200: list[ServiceOut], **error_responses(404)}, auth=None,
+            summary="List a hall's matters with their queues (public)")
+def list_services(request, hall: str):
+    return services_catalogue(hall_or_404(hall))
+
+
+def _issued(result):
+    t = result.ticket
+    d = ticket_dict(t)
+    return {**d, "ahead": result.ahead, "estimated_wait_s": result.estimated_wait_s, "track_url": track_url(t)}
+
+
+@router.post("/{hall}/tickets/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
+             summary="Take a number (kiosk device or staff of the hall)")
+def issue(request, hall: str, payload: IssueIn):
+    actor = actor_of(request)
+    hall = hall_or_404(hall)
+    actors.authorize_issue(actor, hall.pk)
+    service = Service.objects.filter(hall=hall, code=payload.service).first()
+    if service is None:
+        raise NotFound("本大厅没有该事项", code="service_not_found")
+    channel = payload.channel or (Channel.KIOSK if actor.device is not None else Channel.STAFF)
+    result = actions.issue_ticket(hall, service, priority=payload.priority, channel=channel, actor=actor)
+    return Status(201, _issued(result))
+
+
+@router.post("/{hall}/check-in/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
+             summary="Check in an appointment (预约签到) and get its number")
+def check_in(request, hall: str, payload: CheckInIn):
+    actor = actor_of(request)
+    hall = hall_or_404(hall)
+    actors.authorize_issue(actor, hall.pk)
+    return Status(201, _issued(actions.check_in(hall, payload.code, actor=actor)))
+
+
+@router.get("/{hall}/load/", response={200: LoadOut, **error_responses(401, 403, 404)},
+            summary="The hall's live load (staff or devices of the hall)")
+def load(request, hall: str):
+    hall = hall_or_404(hall)
+    actors.authorize_view_hall(actor_of(request), hall.pk)
+    return hall_load(hall)
+
+
+class EventsQuery(Schema):
+    since: int = Field(0, ge=0, le=BIGINT, description="return events with seq greater than this")
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@router.get("/{hall}/events/", response={200: EventsOut, **error_responses(401, 403, 404, 422)},
+            summary="The hall's event log after a sequence number (staff or devices of the hall)")
+def hall_events(request, hall: str, q: Query[EventsQuery]):
+    hall = hall_or_404(hall)
+    actors.authorize_view_hall(actor_of(request), hall.pk)
+    limit = min(q.limit, settings.HALLOPS.get("RESUME_MAX_EVENTS", 500))
+    found = [e.as_message() for e in events.events_since(hall.pk, q.since, limit)]
+    # Read after the page, so last_seq >= every seq returned: "more to fetch" is events[-1].seq < last_seq.
+    return {"events": found, "last_seq": events.last_seq(hall.pk)}

@@ -1,0 +1,177 @@
+"""/windows/{id}/…: the staff console's actions. Each one: find, authorize, call the core, reply."""
+
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from ninja import Router, Status
+
+from hallops.core import actions, actors
+from hallops.core.clock import now as clock_now
+from hallops.core.errors import Invalid
+from hallops.core.models import Service, Window
+from hallops.core.serializers import ticket_dict, window_dict
+
+from .auth import actor_of
+from .catalogue import current_ticket, window_queue
+from .errors import error_responses
+from .lookups import ticket_or_404, window_or_404
+from .schemas import (
+    CallNumberIn, EvaluationIn, EvaluationOut, Id, PauseIn, SignInIn, TicketReply, TransferIn,
+    WindowDetailOut, WindowReply,
+)
+
+router = Router(tags=["windows"])
+ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+def _acting(request, window_id):
+    window = window_or_404(window_id)
+    actor = actor_of(request)
+    actors.authorize_window(actor, window)
+    return window, actor
+
+
+def _ticket_reply(ticket):
+    return {"ticket": ticket_dict(ticket) if ticket is not None else None}
+
+
+def _window_reply(window):
+    return {"window": window_dict(window)}
+
+
+@router.get("/{window_id}/", response={200: WindowDetailOut, **error_responses(401, 403, 404, 422)},
+            summary="A window with its current ticket and waiting list (staff console)")
+def window_detail(request, window_id: Id):
+    window = window_or_404(window_id)
+    actors.authorize_view_hall(actor_of(request), window.hall_id)
+    now = clock_now()
+    waiting, count = window_queue(window, now)
+    current = current_ticket(window)
+    return {
+        **window_dict(window),
+        "services": list(window.window_services.order_by("preference").values_list("service__code", flat=True)),
+        "current_ticket": ticket_dict(current) if current else None,
+        "waiting": waiting, "waiting_count": count,
+    }
+
+
+@router.post("/{window_id}/call-next/", response={200: TicketReply, **ACTION_ERRORS},
+             summary="叫号: call the next ticket; {\"ticket\": null} when nobody waits")
+def call_next(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.call_next(window, actor=actor))
+
+
+@router.post("/{window_id}/call/", response={200: TicketReply, **ACTION_ERRORS},
+             summary="指定叫号: call a given number")
+def call_number(request, window_id: Id, payload: CallNumberIn):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.call_number(window, payload.number, actor=actor))
+
+
+@router.post("/{window_id}/recall/", response={200: TicketReply, **ACTION_ERRORS}, summary="重呼")
+def recall(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.recall(window, actor=actor))
+
+
+@router.post("/{window_id}/skip/", response={200: TicketReply, **ACTION_ERRORS}, summary="过号")
+def skip(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.skip(window, actor=actor))
+
+
+@router.post("/{window_id}/start/", response={200: TicketReply, **ACTION_ERRORS}, summary="开始办理")
+def start(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.start(window, actor=actor))
+
+
+@router.post("/{window_id}/finish/", response={200: TicketReply, **ACTION_ERRORS}, summary="办结")
+def finish(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _ticket_reply(actions.finish(window, actor=actor))
+
+
+@router.post("/{window_id}/transfer/", response={200: TicketReply, **ACTION_ERRORS},
+             summary="转移: to another matter and/or window; replies with the new waiting ticket")
+def transfer(request, window_id: Id, payload: TransferIn):
+    window, actor = _acting(request, window_id)
+    service = to_window = None
+    if payload.service is not None:
+        service = Service.objects.filter(hall_id=window.hall_id, code=payload.service).first()
+        if service is None:
+            raise Invalid("事项不属于本大厅", code="service_not_found")
+    if payload.window is not None:
+        to_window = Window.objects.filter(hall_id=window.hall_id, pk=payload.window).first()
+        if to_window is None:
+            raise Invalid("窗口不属于本大厅", code="window_not_found")
+    return _ticket_reply(actions.transfer(window, service=service, to_window=to_window, actor=actor))
+
+
+@router.post("/{window_id}/open/", response={200: WindowReply, **ACTION_ERRORS}, summary="开窗")
+def open_window(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _window_reply(actions.open_window(window, actor=actor))
+
+
+@router.post("/{window_id}/pause/", response={200: WindowReply, **ACTION_ERRORS}, summary="暂停服务")
+def pause_window(request, window_id: Id, payload: PauseIn = None):
+    window, actor = _acting(request, window_id)
+    payload = payload or PauseIn()
+    return _window_reply(actions.pause_window(window, reason=payload.reason, stand_in=payload.stand_in, actor=actor))
+
+
+@router.post("/{window_id}/resume/", response={200: WindowReply, **ACTION_ERRORS}, summary="恢复服务")
+def resume_window(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _window_reply(actions.resume_window(window, actor=actor))
+
+
+@router.post("/{window_id}/close/", response={200: WindowReply, **ACTION_ERRORS}, summary="关窗")
+def close_window(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _window_reply(actions.close_window(window, actor=actor))
+
+
+@router.post("/{window_id}/sign-in/", response={200: WindowReply, **ACTION_ERRORS},
+             summary="签到: the caller signs in; a lobby manager may name another staff member")
+def sign_in(request, window_id: Id, payload: SignInIn = None):
+    window = window_or_404(window_id)
+    actor = actor_of(request)
+    user = None
+    if payload is not None and payload.user:
+        user = get_user_model().objects.select_related("staff").filter(username=payload.user).first()
+        if user is None:
+            # Only someone allowed to sign in others learns that a username does not exist.
+            actors.authorize_sign_in(actor, window, SimpleNamespace(pk=None))
+            raise Invalid("没有该工作人员", code="user_not_found")
+    actors.authorize_sign_in(actor, window, user)
+    return _window_reply(actions.sign_in(window, user or actor.user, actor=actor))
+
+
+@router.post("/{window_id}/sign-out/", response={200: WindowReply, **ACTION_ERRORS}, summary="签退")
+def sign_out(request, window_id: Id):
+    window, actor = _acting(request, window_id)
+    return _window_reply(actions.sign_out(window, actor=actor))
+
+
+@router.post("/{window_id}/evaluations/", response={200: EvaluationOut, 201: EvaluationOut, **ACTION_ERRORS},
+             summary="好差评 from the window's evaluation pad: 201 recorded, 200 already rated")
+def evaluate(request, window_id: Id, payload: EvaluationIn):
+    window = window_or_404(window_id)
+    actor = actor_of(request)
+    actors.authorize_evaluate(actor, window)
+    ticket = None
+    if payload.ticket is not None:
+        ticket = ticket_or_404(payload.ticket)
+    evaluation, created = actions.record_evaluation(
+        window, payload.level, ticket=ticket, indicators=payload.indicators, device=actor.device, actor=actor,
+    )
+    t = evaluation.ticket
+    body = {
+        "id": evaluation.pk, "ticket": str(t.pk), "number": t.number, "window": evaluation.window_id,
+        "level": evaluation.level, "bad": evaluation.is_bad, "created_at": evaluation.created_at.isoformat(),
+        "created": created,
+    }
+    return Status(201 if created else 200, body)
