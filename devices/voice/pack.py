@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from .text import DIGITS, LETTERS, REQUIRED_TOKENS, clip_slug, tokens
+from .text import DIGITS, LETTERS, REQUIRED_TOKENS, clip_slug, spoken_number, tokens
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parents[2] / "displays" / "static" / "voice" / "default"
 DEFAULT_SAMPLE_RATE = 22050
@@ -181,11 +181,8 @@ def clip_urls(pack_folder_url_prefix: str, text: str, pack_folder: str | Path = 
 
 
 def _token_for_stem(stem: str) -> str:
-    if len(stem) == 1 and stem.isascii() and stem.isdigit():
-        return DIGITS[int(stem)]
-    if len(stem) == 1 and stem.isascii() and stem.isalpha():
-        return stem.upper()
-    return stem
+    # 0.wav..9.wav are the digits, a.wav is A; longer names are the phrase itself.
+    return spoken_number(stem) if len(stem) == 1 and stem.isascii() else stem
 
 
 def find_recordings(src: str | Path) -> dict[str, Path]:
