@@ -13,6 +13,7 @@ Contract of ``print_job``:
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 import time
@@ -176,7 +177,13 @@ class EscPosPrinter:
         if self.target.scheme == "usb":
             vid, pid = (int(x, 16) for x in self.target.path.split(":"))
             return _UsbStream(vid, pid, self.connect_timeout)
-        return open_stream(self.url, self.connect_timeout)
+        stream = open_stream(self.url, self.connect_timeout)
+        sock = getattr(stream, "sock", None)
+        if sock is not None:
+            # Query, job, query: without NODELAY the query after the job waits for the
+            # printer's delayed ACK (~40 ms per ticket on Linux).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return stream
 
     def _status_on(self, stream: Stream) -> PrinterStatus:
         if not self.has_status:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .layout import PAPER_DOTS
 
@@ -245,8 +246,22 @@ def _char_cell(ch: str) -> int:
     return 12 if len(ch.encode("gb18030", errors="replace")) == 1 else 24
 
 
-def _render_line(line: Line, paper_w: int):
+@lru_cache(maxsize=4096)
+def _glyph(ch: str, bold: bool):
+    """One character cell as the printer's dots: 12x24 or 24x24, black or white."""
     from PIL import Image, ImageDraw
+
+    cell = _char_cell(ch)
+    img = Image.new("L", (cell, CELL_H), 255)
+    # Baseline at 19 of 24 dots leaves room for Latin descenders, as font A does.
+    ImageDraw.Draw(img).text(
+        (cell / 2, 19), ch, font=_font(20), fill=0, anchor="ms", stroke_width=1 if bold else 0, stroke_fill=0
+    )
+    return img.point(lambda v: 0 if v < 140 else 255)  # thermal dots are on or off
+
+
+def _render_line(line: Line, paper_w: int):
+    from PIL import Image
 
     if not line.runs:
         return Image.new("L", (paper_w, CELL_H + LINE_GAP), 255)
@@ -258,15 +273,11 @@ def _render_line(line: Line, paper_w: int):
             continue
         # Draw at 1x and scale by whole dots, as the printer multiplies its glyph bitmap.
         img = Image.new("L", (base_w, CELL_H), 255)
-        draw = ImageDraw.Draw(img)
         x = 0
         for ch in run.text:
-            cell = _char_cell(ch)
-            # Baseline at 19 of 24 dots leaves room for Latin descenders, as font A does.
-            draw.text((x + cell / 2, 19), ch, font=_font(20), fill=0, anchor="ms",
-                      stroke_width=1 if run.bold else 0, stroke_fill=0)
-            x += cell
-        img = img.point(lambda v: 0 if v < 140 else 255)  # thermal dots are on or off
+            glyph = _glyph(ch, run.bold)
+            img.paste(glyph, (x, 0))
+            x += glyph.width
         img = img.resize((base_w * run.width, CELL_H * run.height), Image.NEAREST)
         pieces.append(img)
     total = sum(p.width for p in pieces)
@@ -289,10 +300,12 @@ def _render_qr(q: QR, paper_w: int):
         code = segno.make(q.data, error=ec, micro=False, boost_error=False)
     except Exception:
         return Image.new("L", (paper_w, 8), 255)
-    rows = list(code.matrix_iter(scale=max(1, q.module), border=0))
-    size_px = len(rows)
-    img = Image.new("L", (size_px, size_px), 255)
+    rows = list(code.matrix_iter(scale=1, border=0))
+    n = len(rows)
+    img = Image.new("L", (n, n), 255)
     img.putdata([0 if v else 255 for row in rows for v in row])
+    size_px = n * max(1, q.module)
+    img = img.resize((size_px, size_px), Image.NEAREST)
     out = Image.new("L", (paper_w, size_px + 8), 255)
     x = {0: 0, 1: (paper_w - size_px) // 2, 2: paper_w - size_px}[q.align]
     out.paste(img, (max(0, x), 4))
@@ -328,6 +341,9 @@ def render_preview(data: bytes, paper_mm: int = 58):
 
 
 def preview_png(data: bytes, paper_mm: int = 58) -> bytes:
+    from PIL import Image
+
     buf = io.BytesIO()
-    render_preview(data, paper_mm).save(buf, format="PNG", optimize=True)
+    # Thermal paper is black or white: a 1-bit PNG is a fraction of the size and time.
+    render_preview(data, paper_mm).convert("1", dither=Image.Dither.NONE).save(buf, format="PNG")
     return buf.getvalue()

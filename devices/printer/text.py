@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 REPLACEMENT = "□"  # visible on paper; '?' would read as part of the text
 
@@ -21,6 +22,7 @@ _BREAK_SPACE = {" ", "\t", "\u3000"}
 _NO_LINE_START = set("，。、；：？！）》」』】〕…,.;:?!)%")
 
 
+@lru_cache(maxsize=8192)
 def encode_char(ch: str, charset: str = "gb18030") -> bytes:
     """Bytes for one character, or the replacement's bytes when the printer cannot show it.
 
