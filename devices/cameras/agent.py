@@ -42,7 +42,7 @@ class Thresholds:
     down_after_s: float = 10.0
     frozen_after_s: float = 10.0
     frozen_eps: float = 0.25
-    hog_every: int = 4  # HOG people count on every Nth sample only (no background reference)
+    hog_every: int = 8  # HOG people count on every Nth sample only (no background reference); see docs/performance/cameras.md
     hog_max_width: int = 320
     snapshot_before_s: float = 10.0
     snapshot_after_s: float = 5.0
@@ -193,7 +193,8 @@ class PatrolAgent:
             count = cam.counter.count(frame.image)
             waiting = cfg.waiting_tickets_provider() if cfg.waiting_tickets_provider is not None else None
             obs.update(people=count, waiting=waiting)
-            out += cam.crowding.update(now, count, waiting)
+            if cam.counter.fresh:  # K consecutive samples must be K real counts, not one repeated
+                out += cam.crowding.update(now, count, waiting)
         cam.last_observation = obs
         return out
 

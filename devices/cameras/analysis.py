@@ -78,7 +78,8 @@ def _prepared(img: np.ndarray, size: tuple[int, int] | None = None, max_width: i
         scale = min(1.0, max_width / float(w))
         size = (max(2, int(round(w * scale))), max(2, int(round(h * scale))))
     if (img.shape[1], img.shape[0]) != size:
-        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        # Linear, not area: 3x faster, and the blur below removes the aliasing.
+        img = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR)
     return cv2.GaussianBlur(img, (5, 5), 0)
 
 
@@ -88,16 +89,23 @@ def changed_mask(img: np.ndarray, ref: np.ndarray, mask: np.ndarray, diff_thresh
     Subtracting the per-channel median difference inside the region cancels a
     global lighting change (daylight, a lamp) as long as most of the region is
     still background; when a person covers most of it, the rest still shows up.
+    The median is taken on every 4th pixel and the rest done with cv2 calls:
+    this runs for every camera at every sample.
     """
-    diff = img.astype(np.int16) - ref.astype(np.int16)
-    if diff.ndim == 2:
-        diff = diff[:, :, None]
-    inside = mask > 0
-    if inside.any():
-        diff -= np.median(diff[inside], axis=0).astype(np.int16)
-    changed = (np.abs(diff).max(axis=2) > diff_threshold).astype(np.uint8) * 255
-    changed &= mask
-    return changed
+    sub = mask[::4, ::4] > 0
+    if img.ndim == 2:
+        img, ref = img[:, :, None], ref[:, :, None]
+    offsets = []
+    for c in range(img.shape[2]):
+        d = img[::4, ::4, c][sub].astype(np.int16) - ref[::4, ::4, c][sub]
+        offsets.append(int(np.median(d)) if d.size else 0)
+    best = None
+    for c, off in enumerate(offsets):
+        shifted = cv2.add(ref[:, :, c], off) if off >= 0 else cv2.subtract(ref[:, :, c], -off)
+        d = cv2.absdiff(np.ascontiguousarray(img[:, :, c]), shifted)
+        best = d if best is None else cv2.max(best, d)
+    _, changed = cv2.threshold(best, diff_threshold, 255, cv2.THRESH_BINARY)
+    return cv2.bitwise_and(changed, mask)
 
 
 # ---------------------------------------------------------------- detectors
@@ -187,6 +195,8 @@ class SeatModel:
     region: Region | None = None
     reference: np.ndarray | None = field(default=None, repr=False)
     last_method: str = ""
+    _mask: np.ndarray | None = field(default=None, repr=False)
+    _mask_key: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def calibrate(cls, empty_seat_images: Sequence[np.ndarray] | np.ndarray, region: Region | None = None,
@@ -212,8 +222,12 @@ class SeatModel:
         crop, _ = crop_region(frame, region)
         size = (self.reference.shape[1], self.reference.shape[0])
         prepared = _prepared(crop, size)
-        _, mask = crop_region(np.zeros((frame.shape[0], frame.shape[1]), np.uint8), region)
-        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+        key = (frame.shape[:2], repr(region))
+        if self._mask_key != key:
+            _, mask = crop_region(np.zeros(frame.shape[:2], np.uint8), region)
+            self._mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+            self._mask_key = key
+        mask = self._mask
         changed = changed_mask(prepared, self.reference, mask, self.diff_threshold)
         ratio = float(np.count_nonzero(changed)) / max(1, int(np.count_nonzero(mask)))
         if ratio < self.low:
@@ -251,6 +265,7 @@ class PeopleCounter:
     _calls: int = 0
     _last_hog: int = 0
     last_method: str = ""
+    fresh: bool = False  # whether the last count() measured, or repeated the last HOG count
 
     def __post_init__(self):
         if self.background is not None:
@@ -264,6 +279,7 @@ class PeopleCounter:
         if method == "auto":
             method = "blobs" if self._bg is not None else "hog"
         self.last_method = method
+        self.fresh = True
         crop, mask = crop_region(frame, self.region)
         if method == "blobs":
             if self._bg is None:
@@ -275,6 +291,8 @@ class PeopleCounter:
         if self.hog_every <= 1 or (self._calls - 1) % self.hog_every == 0:
             boxes = detect_people_hog(cv2.bitwise_and(crop, crop, mask=mask), self.hog_max_width)
             self._last_hog = len(boxes)
+        else:
+            self.fresh = False
         return self._last_hog
 
     def _count_blobs(self, crop: np.ndarray, mask: np.ndarray) -> int:

@@ -86,3 +86,13 @@ def test_sensor_noise_on_a_still_scene_is_not_frozen():
     results = [det.update(np.clip(scene + rng.normal(0, 2, scene.shape), 0, 255).astype(np.uint8), t * 0.5)
                for t in range(10)]
     assert not any(results)
+
+
+def test_only_every_nth_hog_count_is_fresh():
+    counter = PeopleCounter(method="hog", hog_every=2)
+    frame = np.full((240, 320, 3), 100, np.uint8)
+    fresh = []
+    for _ in range(4):
+        counter.count(frame)
+        fresh.append(counter.fresh)
+    assert fresh == [True, False, True, False]
