@@ -27,7 +27,8 @@ from .rules import (
     OffPostRule,
     SnapshotRing,
 )
-from .source import CameraSource, Frame, MJPEGStream, parse_camera_url, read_video_samples
+from .mjpeg import MJPEGStream
+from .source import CameraSource, Frame, parse_camera_url, read_video_samples
 
 __all__ = [
     "CAMERA_DOWN", "CAMERA_FROZEN", "CROWDING", "OFF_POST",
