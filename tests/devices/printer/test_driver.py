@@ -188,3 +188,12 @@ def test_the_printer_package_does_not_import_django():
     code = "import sys, devices.printer, devices.printer.standin; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_serial_server_url_prints_through_pyserial(standin, ticket):
+    # socket:// is pyserial's handler for serial-over-TCP boxes; status works the same way.
+    data = render_ticket(ticket)
+    url = standin.url.replace("tcp://", "socket://")
+    result = EscPosPrinter(url, read_timeout=0.3).print_job("s-1", data)
+    assert result.ok and result.status_before.paper == "ok"
+    assert standin.printed_bytes() == data
