@@ -113,3 +113,8 @@ def test_long_text_is_cut_at_a_character_boundary(codec):
     cmd = codec.decode_command(bytearray(codec.encode_show(1, "窗" * 1000)))
     assert 0 < len(cmd.text) < 1000 and set(cmd.text) == {"窗"}
 
+
+
+def test_the_documented_example_frame_is_what_the_codec_sends():
+    frame = get_codec("hallops-generic").encode_show(0x12, "A1", blink=True, line=2)
+    assert frame.hex(" ").upper() == "AA 55 12 01 00 04 FC 01 02 41 31 98 0D"
