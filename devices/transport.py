@@ -90,6 +90,9 @@ class TCPStream(Stream):
         except OSError as exc:
             raise TransportError(f"cannot connect to {host}:{port}: {exc}") from exc
         self.sock.settimeout(timeout)
+        # Devices answer request by request (status after a job); Nagle + delayed ACK would
+        # add ~40 ms to every exchange.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def write(self, data: bytes) -> None:
         try:
