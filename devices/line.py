@@ -83,6 +83,7 @@ class _Job:
     frame: bytes = b""
     version: int = 0
     requeued: int = 0
+    seq: int = 0  # commands only: wait_idle waits for the last one queued
 
 
 class PortFailure(Exception):
@@ -118,7 +119,7 @@ class SerialLine:
 
         self._cond = threading.Condition()
         self._queue: deque[_Job] = deque()
-        self._busy = False
+        self._queued_seq = self._done_seq = 0
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._port = None
@@ -195,9 +196,14 @@ class SerialLine:
             return copy.deepcopy(self._line)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until every queued command has been tried; False on timeout."""
+        """Block until every command queued so far has been tried; False on timeout.
+
+        Background probes and pad polls do not count: with pads polled the line is
+        never quiet, but it is idle as far as the caller's commands go.
+        """
         with self._cond:
-            return self._cond.wait_for(lambda: not self._queue and not self._busy, timeout)
+            target = self._queued_seq
+            return self._cond.wait_for(lambda: self._done_seq >= target, timeout)
 
     def desired(self, address: int) -> tuple | None:
         with self._cond:
@@ -230,6 +236,9 @@ class SerialLine:
         return h
 
     def _enqueue(self, job: _Job, front: bool = False) -> None:
+        if not job.seq:
+            self._queued_seq += 1
+            job.seq = self._queued_seq
         (self._queue.appendleft if front else self._queue.append)(job)
         self._cond.notify_all()
 
@@ -237,7 +246,6 @@ class SerialLine:
         with self._cond:
             while not self._stopping:
                 if self._queue:
-                    self._busy = True
                     return self._queue.popleft()
                 now = time.monotonic()
                 due = [(t, "probe", a) for a, t in self._probe_due.items()]
@@ -245,7 +253,6 @@ class SerialLine:
                 if due:
                     t, kind, address = min(due)
                     if t <= now:
-                        self._busy = True
                         return _Job(kind, address)
                     self._cond.wait(min(t - now, 0.5))
                 else:
@@ -262,19 +269,22 @@ class SerialLine:
             job = self._next_job()
             if job is None:
                 break
+            requeued = False
             try:
                 self._execute(job)
             except PortFailure as exc:
                 self._port_failed(str(exc))
                 if job.kind in ("display", "pad") and job.requeued < 3:
                     job.requeued += 1
+                    requeued = True
                     with self._cond:
                         self._enqueue(job, front=True)
             except Exception:  # a bug in a codec or callback must not end the line
                 log.exception("%s: job %s failed", self.url, job)
             finally:
                 with self._cond:
-                    self._busy = False
+                    if job.seq and not requeued:
+                        self._done_seq = max(self._done_seq, job.seq)
                     self._cond.notify_all()
 
     def _execute(self, job: _Job) -> None:

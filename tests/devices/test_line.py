@@ -238,3 +238,33 @@ def test_a_port_that_does_not_exist_yet_is_retried_until_it_appears(tmp_path):
             sim.stop()
     finally:
         line.stop()
+
+
+def test_write_only_displays_are_sent_to_without_waiting_for_replies():
+    from devices.led.generic import GenericCodec
+
+    class WriteOnly(GenericCodec):
+        expects_reply = False
+
+    sim = DisplaySimulator.on_pty(get_codec("hallops-generic"), [1, 2]).start()
+    sim.offline.add(2)  # nobody would notice: there is no reply to miss
+    line = SerialLine(sim.url, WriteOnly(), **FAST).start()
+    try:
+        line.show(1, "A001")
+        line.show(2, "A002")
+        assert line.wait_idle(3)
+        assert wait_for(lambda: sim.shown.get(1) == "A001")
+        h = line.health()
+        assert h.frames_sent == 2 and h.retries == 0 and h.addresses[2].online is None
+    finally:
+        line.stop()
+        sim.stop()
+
+
+def test_wait_idle_returns_while_pads_keep_being_polled(pads):
+    sim, line, _, _ = pads
+    time.sleep(0.05)
+    line.prompt(11, "B007")
+    assert line.wait_idle(1.0) and sim.prompts[11] == "B007"
+    n = line.health().frames_sent
+    assert wait_for(lambda: line.health().frames_sent > n + 5)  # polling carries on
