@@ -98,7 +98,7 @@ def _record_call(ticket, window, actor, now, *, designated=False):
 
 def _current(window, *statuses):
     return (
-        Ticket.objects.select_for_update().select_related("service", "window")
+        Ticket.objects.select_for_update(of=("self",)).select_related("service", "window")
         .filter(window=window, status__in=statuses or ACTIVE_STATUSES).order_by("-called_at").first()
     )
 
@@ -139,7 +139,7 @@ def call_number(window, number: str, *, actor=None, now=None):
         window = locked_window(window)
         _ready_to_call(window, actor, now)
         ticket = (
-            Ticket.objects.select_for_update().select_related("service")
+            Ticket.objects.select_for_update(of=("self",)).select_related("service")
             .filter(hall_id=window.hall_id, day=local_day(now), number=number)
             .exclude(status=TicketStatus.TRANSFERRED).first()
         )
@@ -186,7 +186,7 @@ def requeue(ticket, *, actor=None, now=None):
     """过号重排: a skipped citizen who comes back re-enters a set number of places behind the head."""
     now = now or clock_now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("service", "hall", "window").get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "hall", "window").get(pk=ticket.pk)
         hall = ticket.hall
         if ticket.status != TicketStatus.SKIPPED:
             raise Conflict(_("只有过号的号可以重排"), code="not_skipped")

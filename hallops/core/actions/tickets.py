@@ -107,7 +107,7 @@ def check_in(hall, code: str, *, actor=None, now=None) -> IssueResult:
 def cancel_ticket(ticket, *, actor=None, now=None) -> Ticket:
     now = now or clock_now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("service", "window").get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "window").get(pk=ticket.pk)
         if ticket.status != TicketStatus.WAITING:
             raise Conflict(_("只能取消等候中的号"), code="not_waiting")
         ticket.status = TicketStatus.CANCELLED
