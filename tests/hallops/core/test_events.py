@@ -1,0 +1,178 @@
+"""Hall events: each action appends its events with a gap-free per-hall number, published after commit."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from hallops.core import actions, events
+from hallops.core.errors import Conflict
+from hallops.core.models import EventSequence, HallEvent, Priority
+from tests.factories import make_hall, make_service, make_staff, make_window
+
+from .helpers import event_types, issue, last_seq, open_window
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def window(hall, service_a, clock):
+    return open_window(hall, [service_a], clock)
+
+
+def types_of(hall, action):
+    before = last_seq(hall)
+    action()
+    return event_types(hall, after=before)
+
+
+def test_each_action_appends_exactly_its_events(hall, service_a, service_b, clock):
+    tick = clock.tick
+    w = make_window(hall, services=[service_a])
+    other = make_window(hall, services=[service_b])
+    staff = make_staff(hall)
+    expected = [
+        (lambda: actions.sign_in(w, staff, now=tick()), ["window.state"]),
+        (lambda: actions.issue_ticket(hall, service_a, now=tick()), ["ticket.issued"]),
+        (lambda: actions.issue_ticket(hall, service_a, now=tick()), ["ticket.issued"]),
+        (lambda: actions.call_next(w, now=tick()), ["window.state", "ticket.called"]),
+        (lambda: actions.recall(w, now=tick()), ["ticket.called"]),
+        (lambda: actions.skip(w, now=tick()), ["ticket.skipped", "window.state"]),
+        (lambda: actions.requeue(w.tickets.get(number="A001"), now=tick()), ["ticket.requeued"]),
+        (lambda: actions.call_next(w, now=tick()), ["window.state", "ticket.called"]),
+        (lambda: actions.start(w, now=tick()), ["ticket.started"]),
+        (lambda: actions.call_next(w, now=tick()),
+         ["ticket.finished", "window.state", "window.state", "ticket.called"]),
+        (lambda: actions.finish(w, now=tick()), ["ticket.finished", "window.state"]),
+        (lambda: actions.record_evaluation(w, 5, now=tick()), ["evaluation.recorded"]),
+        (lambda: actions.record_evaluation(w, 5, now=tick()), []),  # a repeat press
+        (lambda: actions.issue_ticket(hall, service_a, now=tick()), ["ticket.issued"]),
+        (lambda: actions.call_next(w, now=tick()), ["window.state", "ticket.called"]),
+        (lambda: actions.transfer(w, to_window=other, now=tick()), ["ticket.transferred", "window.state"]),
+        (lambda: actions.call_next(w, now=tick()), []),  # nobody waits: nothing changes
+        (lambda: actions.pause_window(w, reason="午休", now=tick()), ["window.state"]),
+        (lambda: actions.resume_window(w, now=tick()), ["window.state"]),
+        (lambda: actions.cancel_ticket(actions.issue_ticket(hall, service_b, now=tick()).ticket, now=tick()),
+         ["ticket.issued", "ticket.cancelled"]),
+        (lambda: actions.sign_out(w, now=tick()), ["window.state"]),
+        (lambda: actions.open_window(w, now=tick()), ["window.state"]),
+        (lambda: actions.close_window(w, now=tick()), ["window.state"]),
+    ]
+    for i, (action, types) in enumerate(expected):
+        assert types_of(hall, action) == types, f"step {i}"
+    seqs = list(HallEvent.objects.filter(hall=hall).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert EventSequence.objects.get(hall=hall).last == len(seqs)
+
+
+def test_each_hall_numbers_its_events_from_one_without_gaps(db, clock):
+    halls = [make_hall(), make_hall()]
+    services = [make_service(h, prefix="A") for h in halls]
+    for i in range(7):
+        h = i % 2 if i < 4 else 0
+        issue(halls[h], services[h], clock)
+    assert [list(HallEvent.objects.filter(hall=h).order_by("seq").values_list("seq", flat=True)) for h in halls] == [
+        [1, 2, 3, 4, 5], [1, 2]]
+    assert (events.last_seq(halls[0].pk), events.last_seq(halls[1].pk)) == (5, 2)
+
+
+def test_the_event_carries_the_state_after_the_change(hall, service_a, window, clock):
+    issue(hall, service_a, clock, priority=Priority.ELDERLY)
+    at = clock.tick()
+    actions.call_next(window, now=at)
+    event = HallEvent.objects.get(type="ticket.called")
+    message = event.as_message()
+    assert (message["type"], message["seq"], message["number"]) == ("ticket.called", event.seq, "A001")
+    assert message["ticket"]["status"] == "called" and message["window"]["id"] == window.pk
+    assert message["announcement"] == f"请A001号到{window.number}号窗口办理"
+    assert event.created_at == at
+
+
+def test_a_failed_action_records_nothing(hall, service_a, window, clock):
+    issue(hall, service_a, clock)
+    actions.call_next(window, now=clock.tick())
+    before = last_seq(hall)
+    with pytest.raises(Conflict):
+        actions.call_next(window, now=clock.tick())  # the called ticket was not started
+    with pytest.raises(Conflict):
+        actions.pause_window(window, now=clock.tick())
+    assert last_seq(hall) == before == events.last_seq(hall.pk)
+
+
+def test_a_rolled_back_action_leaves_no_event_and_no_hole(hall, service_a, clock, django_capture_on_commit_callbacks):
+    issue(hall, service_a, clock)
+    before = last_seq(hall)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(Boom):
+            with transaction.atomic():
+                actions.issue_ticket(hall, service_a, now=clock.tick())
+                raise Boom
+    assert callbacks == []
+    assert last_seq(hall) == events.last_seq(hall.pk) == before
+    # The next event takes the number the rolled-back one had: no gap.
+    issue(hall, service_a, clock)
+    assert last_seq(hall) == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_refused(hall):
+    with pytest.raises(RuntimeError):
+        events.record(hall.pk, "x", {})
+
+
+def test_each_event_is_published_once_after_commit(hall, service_a, window, clock, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        issue(hall, service_a, clock)
+        actions.call_next(window, now=clock.tick())
+    assert len(callbacks) == 3  # ticket.issued, window.state, ticket.called
+
+
+async def _receive(layer, channel, timeout):
+    try:
+        return await asyncio.wait_for(layer.receive(channel), timeout)
+    except asyncio.TimeoutError:
+        return None
+
+
+def test_screens_in_the_hall_group_get_the_event_only_after_commit(
+        hall, service_a, clock, django_capture_on_commit_callbacks):
+    # One event loop for the whole exchange (the Redis layer binds its buffers to a loop);
+    # the database work runs back in this thread through sync_to_async, inside the test transaction.
+    layer = get_channel_layer()
+    group = events.hall_group(hall.id)
+    commit = django_capture_on_commit_callbacks(execute=True)
+
+    def act():
+        commit.__enter__()
+        return issue(hall, service_a, clock)
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            ticket = await sync_to_async(act)()
+            early = await _receive(layer, channel, 0.3)
+            await sync_to_async(commit.__exit__)(None, None, None)  # runs the on_commit callbacks
+            message = await _receive(layer, channel, 5)
+            again = await _receive(layer, channel, 0.3)
+            return ticket, early, message, again
+        finally:
+            await layer.group_discard(group, channel)
+
+    ticket, early, message, again = async_to_sync(scenario)()
+    assert early is None, "published before commit"
+    assert message["type"] == "hall.event"
+    event = message["event"]
+    assert (event["type"], event["seq"], event["ticket"]["number"]) == ("ticket.issued", last_seq(hall), ticket.number)
+    assert again is None, "published twice"
+
+
+def test_events_since_replays_the_log_in_order(hall, service_a, clock):
+    for _ in range(5):
+        issue(hall, service_a, clock)
+    assert [e.seq for e in events.events_since(hall.pk, 2)] == [3, 4, 5]
+    assert [e.seq for e in events.events_since(hall.pk, 0, limit=2)] == [1, 2]
