@@ -47,8 +47,8 @@ def run_displays(codec_name: str, transport: str, baudrate: int | None, gap_s: f
         sim.stop()
 
 
-def run_pads(gap_s: float, seconds: float = 2.0) -> float:
-    sim = PadSimulator.on_pty(get_pad_codec(), [1, 2, 3, 4]).start()
+def run_pads(gap_s: float, baudrate: int | None = None, seconds: float = 2.0) -> float:
+    sim = PadSimulator.on_pty(get_pad_codec(), [1, 2, 3, 4], baudrate=baudrate).start()
     line = SerialLine(sim.url, "hallops-pad", gap_s=gap_s, timeout_s=0.5).start()
     try:
         line.poll_pads([1, 2, 3, 4], interval=0.0)
@@ -78,9 +78,9 @@ def main() -> None:
             fps = run_displays(codec, transport, baud, gap, n)
             rows.append((codec, transport, baud or "-", f"{gap * 1000:g} ms", f"{fps:8.1f}"))
             print(*rows[-1], sep=" | ", flush=True)
-    for gap in (0.0, 0.005):
-        fps = run_pads(gap)
-        rows.append(("hallops-pad polls", "pty", "-", f"{gap * 1000:g} ms", f"{fps:8.1f}"))
+    for gap, baud in ((0.0, None), (0.005, None), (0.005, 9600)):
+        fps = run_pads(gap, baud)
+        rows.append(("hallops-pad polls", "pty", baud or "-", f"{gap * 1000:g} ms", f"{fps:8.1f}"))
         print(*rows[-1], sep=" | ", flush=True)
     print()
     print("| codec | transport | emulated baud | gap | frames/s |")
