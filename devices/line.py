@@ -7,7 +7,9 @@ state* of every display so that a display which missed a frame (off, cable,
 NAK) is brought back to what it should show as soon as it answers again.
 Pads are polled in the gaps; each key press reaches ``on_press`` once.
 
-Behaviour in detail: docs/devices/serial.md.
+Behaviour in detail: docs/devices/serial.md. One file on purpose (~500 lines): the
+queue, the wire, desired states and health are one state machine on one thread
+under one lock, and splitting it would spread that invariant over modules.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from devices.led import DisplaySimulator, get_codec
 from devices.line import SerialLine
 from devices.pad import PadSimulator, get_pad_codec
 
-FAST = dict(gap_s=0.005, timeout_s=0.08, retries=2, probe_interval_s=0.05, reopen_backoff_s=(0.05, 0.2))
+# timeout_s leaves room for a loaded CI machine: a spurious timeout would show up as a retry.
+FAST = dict(gap_s=0.005, timeout_s=0.2, retries=2, probe_interval_s=0.05, reopen_backoff_s=(0.05, 0.2))
 
 
 def wait_for(predicate, timeout=3.0):
@@ -144,7 +145,7 @@ def test_each_press_arrives_once_even_when_the_pad_repeats_it(pads):
     sim.press(12, 2)
     sim.press(11, 5)  # the same level again is a second press, with a new counter
     assert wait_for(lambda: sim.pending(11) == 0 and sim.pending(12) == 0)
-    assert len([p for p in sim.sent_presses if p[0] == 11]) == 6  # each sent three times
+    assert len([p for p in sim.sent_presses if p[0] == 11]) >= 6  # each sent (at least) three times
     assert sorted((p.address, p.level, p.counter) for p in presses) == [(11, 5, 0), (11, 5, 1), (12, 2, 0)]
     assert {p.label for p in presses} == {"非常满意", "不满意"}
 
