@@ -34,6 +34,18 @@ def _next_seq(hall_id) -> int:
         return cur.fetchone()[0]
 
 
+# Same-transaction side effects by event type (e.g. devices.adapters queues a display command for
+# "ticket.called"), so the effect commits or rolls back with the state change. Subscribers own
+# their rules; the core only calls them.
+_effects: dict[str, list] = {}
+
+
+def on_record(type: str, handler) -> None:
+    """Call ``handler(event, actor)`` inside the transaction of every recorded event of ``type``."""
+    if handler not in _effects.setdefault(type, []):
+        _effects[type].append(handler)
+
+
 def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
     """Append an event to the hall's log; must run inside the state change's transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -44,6 +56,8 @@ def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
     )
     message = event.as_message()
     transaction.on_commit(lambda: publish(hall_id, message))
+    for handler in _effects.get(type, ()):
+        handler(event, actor)
     return event
 
 
