@@ -1,0 +1,50 @@
+"""Is the window's seat supposed to be occupied right now? The rules for legitimate absences.
+
+``window_presence(window, at)`` returns ``(open, suppressed_reason)`` for the off-post rule:
+
+- a closed window is not open: nobody has to sit there;
+- a paused window with a stand-in (同岗替代, Window.stand_in) is suppressed: someone covers it;
+- a paused window *without* a stand-in still counts as open: a pause lets the window stop
+  calling numbers, it does not license leaving the seat unannounced (that is what the short
+  absence below is for);
+- an active Suppression (stand-in, lunch rota, announced short absence) suppresses;
+- a LunchRota range matching the local weekday and time suppresses (午间AB岗).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from hallops.core.models import Window, WindowState
+
+from .models import LunchRota, Suppression, SuppressionKind
+
+
+def lunch_rota_active(rotas, local: datetime) -> bool:
+    t = local.time()
+    return any(local.weekday() in (r.weekdays or []) and r.start <= t < r.end for r in rotas)
+
+
+def window_presence(window: Window, at: datetime | None = None) -> tuple[bool, str | None]:
+    at = at or timezone.now()
+    if window.state == WindowState.CLOSED:
+        return False, None
+    if window.state == WindowState.PAUSED and window.stand_in:
+        return True, SuppressionKind.STAND_IN.value
+    active = Suppression.objects.filter(window=window, starts_at__lte=at, ends_at__gt=at).order_by("starts_at").first()
+    if active is not None:
+        return True, active.kind
+    if lunch_rota_active(LunchRota.objects.filter(window=window), timezone.localtime(at)):
+        return True, SuppressionKind.LUNCH_ROTA.value
+    return True, None
+
+
+def announce_short_absence(window: Window, minutes: int, *, note: str = "", user=None,
+                           at: datetime | None = None) -> Suppression:
+    """报备短时离开: staff say they will be away for a few minutes (capped at an hour)."""
+    at = at or timezone.now()
+    minutes = max(1, min(int(minutes), 60))
+    return Suppression.objects.create(window=window, kind=SuppressionKind.SHORT_ABSENCE, starts_at=at,
+                                      ends_at=at + timedelta(minutes=minutes), note=note[:200], created_by=user)
