@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..models.ticket import PRIORITY_RANK
 from ..serializers import ticket_dict
+from .windows import set_window_state
 
 
 @dataclass
@@ -132,8 +133,7 @@ def close_day(hall, *, actor=None, now=None) -> int:
         for w in stale_windows:
             if w.state_since and local_day(w.state_since) >= today:
                 continue
-            w.state, w.staff, w.state_since, w.pause_reason, w.stand_in = WindowState.CLOSED, None, now, "", ""
-            w.save(update_fields=["state", "staff", "state_since", "pause_reason", "stand_in"])
+            set_window_state(w, WindowState.CLOSED, actor, now, staff=None, pause_reason="", stand_in="")
         if expired:
             events.record(hall.pk, "tickets.expired", {"count": expired, "before": today.isoformat()}, actor, now)
     return expired
