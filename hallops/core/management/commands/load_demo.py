@@ -1,8 +1,8 @@
 """load_demo: the demo halls from fixtures/demo_hall.json, loaded idempotently.
 
 Every row is keyed by its natural key (hall code, zone/service code per hall, window number per
-hall, username, device name, appointment code) and written with update_or_create, so running the
-command again changes values but never adds rows. Tickets, events and evaluations are history
+hall, username, device name, appointment code) and written the way update_or_create would, so running
+the command again changes values but never adds rows. Tickets, events and evaluations are history
 and are never touched.
 """
 
@@ -80,20 +80,46 @@ def _slot(spec: dict, now) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _user(spec, *, hall, role, password_hash, superuser=False):
+class _Rows:
+    """The existing rows of one model by natural key; a row is written only when a value differs.
+
+    The effect of update_or_create per row, with one SELECT per model instead of one per row and
+    no write at all when the demo is reloaded unchanged. Values are given by attname (zone_id).
+    """
+
+    def __init__(self, queryset, key):
+        self.model = queryset.model
+        self.rows = {key(obj): obj for obj in queryset}
+
+    def put(self, key, **values):
+        obj = self.rows.get(key)
+        if obj is None:
+            obj = self.rows[key] = self.model.objects.create(**values)
+            return obj
+        changed = [f for f, v in values.items() if getattr(obj, f) != v]
+        for f in changed:
+            setattr(obj, f, values[f])
+        if changed:
+            obj.save(update_fields=changed)
+        return obj
+
+    def keys(self):
+        return self.rows.keys()
+
+
+def _users(specs, *, hall, password_hash, superuser=False):
     User = get_user_model()
-    user, _ = User.objects.get_or_create(username=spec["username"])
-    user.first_name = spec["display_name"]
-    user.is_active = True
-    user.is_staff = superuser
-    user.is_superuser = superuser
-    user.password = password_hash
-    user.save()
-    StaffProfile.objects.update_or_create(user=user, defaults={
-        "hall": hall, "role": role, "display_name": spec["display_name"],
-        "staff_no": spec.get("staff_no", ""), "title": spec.get("title", ""),
-    })
-    return user
+    names = [s["username"] for s in specs]
+    users = _Rows(User.objects.filter(username__in=names), key=lambda u: u.username)
+    profiles = _Rows(StaffProfile.objects.filter(user__username__in=names).select_related("user"),
+                     key=lambda p: p.user.username)
+    for spec in specs:
+        user = users.put(spec["username"], username=spec["username"], first_name=spec["display_name"],
+                         is_active=True, is_staff=superuser, is_superuser=superuser, password=password_hash)
+        profiles.put(spec["username"], user_id=user.pk, hall_id=hall.pk if hall else None,
+                     role=spec.get("role", Role.WINDOW_STAFF), display_name=spec["display_name"],
+                     staff_no=spec.get("staff_no", ""), title=spec.get("title", ""))
+    return users.rows
 
 
 def _appointment(hall, services, spec, now, summary):
@@ -123,68 +149,70 @@ def _hall(spec, *, departments, password_hash, always_open, now, summary):
         "opening_hours": spec["opening_hours"], "appointment_hours": spec.get("appointment_hours", {}),
         "notice": spec.get("notice", ""), "enforce_hours": not always_open,
     })
-    zones = {}
+    zones = _Rows(Zone.objects.filter(hall=hall), key=lambda z: z.code)
     for i, z in enumerate(spec["zones"]):
-        zones[z["code"]], _ = Zone.objects.update_or_create(
-            hall=hall, code=z["code"], defaults={"name": z["name"], "order": z.get("order", i)})
-    services = {}
+        zones.put(z["code"], hall_id=hall.pk, code=z["code"], name=z["name"], order=z.get("order", i))
+    services = _Rows(Service.objects.filter(hall=hall), key=lambda s: s.code)
     for i, s in enumerate(spec["services"]):
-        services[s["code"]], _ = Service.objects.update_or_create(hall=hall, code=s["code"], defaults={
-            "zone": zones[s["zone"]], "department": departments.get(s.get("department")),
-            "name": s["name"], "prefix": s["prefix"], "kind": s.get("kind", Service.Kind.IMMEDIATE),
-            "expected_minutes": s.get("expected_minutes", 10), "daily_quota": s.get("daily_quota"),
-            "bookable": s.get("bookable", False), "materials": _materials(s.get("materials", "")),
-            "active": True, "order": i,
-        })
-    users = {}
+        dept = departments.get(s.get("department"))
+        services.put(
+            s["code"], hall_id=hall.pk, code=s["code"], zone_id=zones.rows[s["zone"]].pk,
+            department_id=dept.pk if dept else None, name=s["name"], prefix=s["prefix"],
+            kind=s.get("kind", Service.Kind.IMMEDIATE), expected_minutes=s.get("expected_minutes", 10),
+            daily_quota=s.get("daily_quota"), bookable=s.get("bookable", False),
+            materials=_materials(s.get("materials", "")), active=True, order=i,
+        )
+    services = services.rows
+    users = _users(spec.get("staff", []), hall=hall, password_hash=password_hash)
     for st in spec.get("staff", []):
-        users[st["username"]] = _user(st, hall=hall, role=st.get("role", Role.WINDOW_STAFF),
-                                      password_hash=password_hash)
         summary.users.append((st["username"], st["display_name"], st.get("role", Role.WINDOW_STAFF), hall.code))
-    windows = {}
+    windows = _Rows(Window.objects.filter(hall=hall), key=lambda w: w.number)
+    links = _Rows(WindowService.objects.filter(window__hall=hall), key=lambda ws: (ws.window_id, ws.service_id))
+    wanted = set()
     for w in spec["windows"]:
-        window, _ = Window.objects.update_or_create(hall=hall, number=w["number"], defaults={
-            "zone": zones[w["zone"]], "name": w["name"], "kind": w["kind"],
-        })
-        windows[w["number"]] = window
+        window = windows.put(w["number"], hall_id=hall.pk, number=w["number"], zone_id=zones.rows[w["zone"]].pk,
+                             name=w["name"], kind=w["kind"])
         # The fixture is the window's whole list, in order of preference.
-        WindowService.objects.filter(window=window).exclude(service__code__in=w["services"]).delete()
         for pref, code in enumerate(w["services"]):
-            WindowService.objects.update_or_create(window=window, service=services[code],
-                                                   defaults={"preference": pref})
-    devices = {}
+            key = (window.pk, services[code].pk)
+            wanted.add(key)
+            links.put(key, window_id=window.pk, service_id=services[code].pk, preference=pref)
+    stale = [links.rows[k].pk for k in links.keys() - wanted]
+    if stale:
+        WindowService.objects.filter(pk__in=stale).delete()
+    windows = windows.rows
+    names = [d["name"] for d in spec.get("devices", [])]
+    devices = _Rows(Device.objects.filter(name__in=names), key=lambda d: d.name)
     for d in spec.get("devices", []):
-        devices[d["name"]], _ = Device.objects.update_or_create(name=d["name"], defaults={
-            "hall": hall, "kind": d["kind"], "window": windows.get(d.get("window")),
-            "url": _device_url(d.get("url", "")), "options": d.get("options", {}), "enabled": True,
-        })
+        window = windows.get(d.get("window"))
+        devices.put(d["name"], name=d["name"], hall_id=hall.pk, kind=d["kind"],
+                    window_id=window.pk if window else None, url=_device_url(d.get("url", "")),
+                    options=d.get("options", {}), enabled=True)
     for d in spec.get("devices", []):
-        gateway = devices.get(d.get("gateway"))
-        if devices[d["name"]].gateway_id != (gateway.pk if gateway else None):
-            devices[d["name"]].gateway = gateway
-            devices[d["name"]].save(update_fields=["gateway"])
+        gateway = devices.rows.get(d.get("gateway"))
+        devices.put(d["name"], gateway_id=gateway.pk if gateway else None)
+    devices = devices.rows
     for a in spec.get("appointments", []):
         _appointment(hall, services, a, now, summary)
     summary.halls.append({
-        "hall": hall, "zones": len(zones), "services": len(services), "windows": len(windows),
+        "hall": hall, "zones": len(zones.rows), "services": len(services), "windows": len(windows),
         "departments": len({s.department_id for s in services.values() if s.department_id}),
         "devices": len(devices), "staff": len(users),
     })
     return hall, windows, users, {w["number"]: w.get("staff") for w in spec["windows"]}
 
 
-def _sign_in_staff(hall, windows, users, seats, summary):
+def _sign_in_staff(hall, windows, users, seats, summary, now):
     """Put each window's own staff member at it, so the demo hall is open and callable at once."""
     for number, username in seats.items():
         if not username:
             continue
         window, user = windows[number], users[username]
-        window.refresh_from_db()
         if window.staff_id == user.pk:
             summary.signed_in.append((hall.code, number, username))
             continue
         try:
-            actions.sign_in(window, user, actor=ACTOR)
+            actions.sign_in(window, user, actor=ACTOR, now=now)
         except HallopsError as e:
             # Someone else is at the window mid-demo, or the user is busy elsewhere: leave it as it is.
             summary.not_signed_in.append((hall.code, number, str(e)))
@@ -224,8 +252,8 @@ def load_demo(path=FIXTURE, *, password=DEFAULT_PASSWORD, always_open=False, sig
         for d in data["departments"]:
             departments[d["code"]], _ = Department.objects.update_or_create(code=d["code"],
                                                                             defaults={"name": d["name"]})
-        admin = data["admin"]
-        _user(admin, hall=None, role=Role.ADMIN, password_hash=password_hash, superuser=True)
+        admin = {"role": Role.ADMIN, **data["admin"]}
+        _users([admin], hall=None, password_hash=password_hash, superuser=True)
         summary.users.append((admin["username"], admin["display_name"], Role.ADMIN, ""))
         loaded = []
         for spec in data["halls"]:
@@ -234,7 +262,7 @@ def load_demo(path=FIXTURE, *, password=DEFAULT_PASSWORD, always_open=False, sig
             loaded.append((hall, windows, users, seats))
         if sign_in:
             for hall, windows, users, seats in loaded:
-                _sign_in_staff(hall, windows, users, seats, summary)
+                _sign_in_staff(hall, windows, users, seats, summary, now)
         if tokens:
             _issue_tokens([h for h, *_ in loaded], summary)
     return summary
