@@ -189,6 +189,9 @@ class PatrolRunner:
         camera = self.cameras[det.camera_id]
         key = (det.camera_id, det.kind)
         details = _jsonable({k: v for k, v in det.details.items() if k not in ("cleared_at", "last_frame_at")})
+        if det.state == "raised" and camera.window_id:
+            # Who sat at the window when it happened: the notice names them even after they sign out.
+            details["staff_id"] = Window.objects.filter(pk=camera.window_id).values_list("staff_id", flat=True).first()
         with transaction.atomic():
             if det.state == "raised":
                 row = Detection.objects.create(
