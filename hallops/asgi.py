@@ -1,6 +1,56 @@
+"""ASGI entry point: Django for HTTP, Channels for the live sockets (displays, consoles, devices)."""
+
+import importlib
+import logging
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallops.settings")
-application = get_asgi_application()
+django_asgi_app = get_asgi_application()  # sets Django up before any consumer imports models
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from displays.routing import websocket_urlpatterns as display_patterns  # noqa: E402
+
+log = logging.getLogger("hallops.asgi")
+
+
+def _device_patterns():
+    """The device gateway's routes, when that package provides them."""
+    try:
+        module = importlib.import_module("devices.routing")
+    except Exception as e:
+        if isinstance(e, ModuleNotFoundError) and e.name == "devices.routing":
+            return []
+        # Screens and consoles must keep working when the gateway's module is broken; say so loudly.
+        log.exception("devices.routing failed to import; the device gateway socket is not served")
+        return []
+    return list(getattr(module, "websocket_urlpatterns", []))
+
+
+websocket_urlpatterns = [*display_patterns, *_device_patterns()]
+
+
+class AllowedHostsOrNoOriginValidator(OriginValidator):
+    """Channels' AllowedHostsOriginValidator, except that a missing Origin passes.
+
+    A browser always sends Origin, so a page of another site is still refused (it could ride
+    on the staff's session cookie). Hall PCs, gateways and LED controllers send no Origin at all
+    and authenticate with a token; the stock validator would refuse them.
+    """
+
+    def __init__(self, application):
+        super().__init__(application, settings.ALLOWED_HOSTS)
+
+    def valid_origin(self, parsed_origin):
+        return parsed_origin is None or super().valid_origin(parsed_origin)
+
+
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": AllowedHostsOrNoOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})

@@ -119,6 +119,57 @@ def authorize_evaluate(actor: Actor, window):
     raise Forbidden(_("只有本窗口的评价器可以评价"))
 
 
+# --- Live streams (WebSocket consumers): who may follow which screen -------------------------
+
+
+def _device_of(actor: Actor, kind, hall_id, window=None) -> bool:
+    d = actor.device
+    return (d is not None and d.kind == kind and d.hall_id == hall_id
+            and (window is None or d.window_id == window.pk))
+
+
+def _staff_of_hall(actor: Actor, hall_id) -> bool:
+    return actor.device is None and actor.role is not None and actor.in_hall(hall_id)
+
+
+def authorize_hall_screen(actor: Actor, hall_id):
+    """综合屏: the hall's screen devices, and staff of the hall (a browser on the screen PC)."""
+    require_authenticated(actor)
+    if _device_of(actor, DeviceKind.HALL_SCREEN, hall_id) or _staff_of_hall(actor, hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_window_screen(actor: Actor, window):
+    """窗口屏: the display bound to that window, and staff of the hall."""
+    require_authenticated(actor)
+    if _device_of(actor, DeviceKind.WINDOW_DISPLAY, window.hall_id, window) or _staff_of_hall(actor, window.hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_kiosk_screen(actor: Actor, hall_id):
+    require_authenticated(actor)
+    if _device_of(actor, DeviceKind.KIOSK, hall_id):
+        return
+    raise Forbidden()
+
+
+def authorize_pad_screen(actor: Actor, window):
+    require_authenticated(actor)
+    if _device_of(actor, DeviceKind.EVALUATION_PAD, window.hall_id, window):
+        return
+    raise Forbidden()
+
+
+def authorize_dashboard(actor: Actor, hall_id):
+    """Lobby dashboard: lobby managers, supervisors and admins watch it; acting goes through authorize_window."""
+    require_authenticated(actor)
+    if actor.device is None and actor.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR, Role.ADMIN) and actor.in_hall(hall_id):
+        return
+    raise Forbidden()
+
+
 def authorize_handle_ticket(actor: Actor, hall_id):
     """Cancel a ticket or requeue a skipped one (过号重排): window staff, lobby managers and admins of the hall."""
     require_authenticated(actor)
@@ -136,3 +187,11 @@ def authorize_sign_in(actor: Actor, window, user):
     if actor.device is None and can_manage_hall(actor, window.hall_id):
         return
     raise Forbidden(_("只有值班长可以为他人签到"))
+
+
+def authorize_reprint(actor: Actor, hall_id):
+    """补打号票: the hall's kiosks (on their own printer) and its staff (console, lobby)."""
+    require_authenticated(actor)
+    if _device_of(actor, DeviceKind.KIOSK, hall_id) or _staff_of_hall(actor, hall_id):
+        return
+    raise Forbidden(_("只有本大厅的取号机或工作人员可以补打"))

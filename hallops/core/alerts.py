@@ -1,0 +1,77 @@
+"""Alerts for the lobby dashboard, derived from the hall's live load (no queries of their own).
+
+`load` is hallops.core.load.hall_load(hall) with an optional "devices" list of
+{"id", "kind", "name", "window", "enabled", "online", "last_seen", "heartbeat_s"} rows
+(displays.snapshots.devices). Thresholds are the hall's own settings.
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+WARNING, CRITICAL = "warning", "critical"
+
+
+def _dt(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _window_ref(w):
+    return {"id": w["id"], "number": w["number"], "name": w["name"]}
+
+
+def hall_alerts(hall, load: dict) -> list[dict]:
+    now = _dt(load["at"])
+    out = []
+
+    long_wait = hall.long_wait_alert_minutes * 60
+    waiting_services = set()
+    for s in load.get("services", ()):
+        if s["waiting"] > 0:
+            waiting_services.add(s["code"])
+        if s["waiting"] > 0 and s["longest_wait_s"] > long_wait:
+            out.append({
+                "kind": "long_wait", "severity": CRITICAL if s["longest_wait_s"] > 2 * long_wait else WARNING,
+                "service": {"code": s["code"], "name": s["name"]},
+                "message": _("%(service)s有群众已等候%(m)d分钟") % {"service": s["name"], "m": s["longest_wait_s"] // 60},
+                "since": _iso(now - timedelta(seconds=s["longest_wait_s"])),
+            })
+
+    for w in load.get("windows", ()):
+        since = _dt(w.get("state_since"))
+        if since is None:
+            continue
+        minutes = int((now - since).total_seconds() // 60)
+        if (w["state"] == "open" and w.get("current_ticket") is None and minutes >= hall.idle_alert_minutes
+                and waiting_services.intersection(w.get("services", ()))):
+            out.append({
+                "kind": "window_idle", "severity": WARNING, "window": _window_ref(w),
+                "message": _("%(n)s号窗口空闲%(m)d分钟，但其事项有群众等候") % {"n": w["number"], "m": minutes},
+                "since": _iso(since),
+            })
+        elif w["state"] == "paused" and minutes >= hall.pause_alert_minutes:
+            out.append({
+                "kind": "window_paused", "severity": WARNING, "window": _window_ref(w),
+                "message": _("%(n)s号窗口已暂停%(m)d分钟") % {"n": w["number"], "m": minutes},
+                "since": _iso(since),
+            })
+
+    for d in load.get("devices", ()):
+        last_seen = _dt(d.get("last_seen"))
+        # A device that has never reported is not configured yet, not offline.
+        if not d.get("enabled", True) or d.get("online") or last_seen is None:
+            continue
+        if (now - last_seen).total_seconds() > 2 * d.get("heartbeat_s", 30):
+            out.append({
+                "kind": "device_offline", "severity": WARNING,
+                "device": {"id": d.get("id"), "kind": d["kind"], "name": d["name"], "window": d.get("window")},
+                "message": _("设备%(name)s离线") % {"name": d["name"]},
+                "since": _iso(last_seen),
+            })
+    return out
