@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DevicesConfig(AppConfig):
     name = "devices"
     verbose_name = _("设备")
+
+    def ready(self):
+        from . import adapters
+
+        adapters.register()

@@ -27,6 +27,7 @@ install(api)
 api.add_router("/halls/", halls.router)
 api.add_router("/tickets/", tickets.router)
 api.add_router("/windows/", windows.router)
+api.add_router("/tickets/", "hallops.api.devices.router")  # 补打 (reprint); devices/
 
 
 @api.get("/me/", response={200: MeOut, **error_responses(401)}, auth=None, tags=["session"],

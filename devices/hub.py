@@ -1,0 +1,271 @@
+"""The server's side of the gateway protocol (docs/devices/gateway.md), as plain sync functions.
+
+The WebSocket consumer (devices.consumers) and the embedded gateway (devices.embedded) both call
+these, so a command or report goes through the same code whichever way it travels.
+"""
+
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hallops.core import actions, actors, events
+from hallops.core.actors import Actor
+from hallops.core.clock import now as clock_now
+from hallops.core.errors import Forbidden, HallopsError
+from hallops.core.models import Device, DeviceKind, Ticket, TicketStatus
+from hallops.core.serializers import iso, window_brief
+
+from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand, InboxMessage
+
+log = logging.getLogger(__name__)
+
+# A device is offline after this many heartbeats without news (the alert uses the same factor).
+SILENT_HEARTBEATS = 2
+DRIVEN_KINDS = (DeviceKind.PRINTER, DeviceKind.WINDOW_DISPLAY, DeviceKind.EVALUATION_PAD)
+
+
+def gateway_group(gateway_id) -> str:
+    return f"gateway-{gateway_id}"
+
+
+def authorize_gateway(actor: Actor) -> Device:
+    actors.require_authenticated(actor)
+    device = actor.device
+    if device is None or device.kind != DeviceKind.GATEWAY:
+        raise Forbidden(_("只有设备网关可以连接"), code="forbidden")
+    return device
+
+
+def attached(gateway) -> list[Device]:
+    return list(Device.objects.filter(gateway=gateway, enabled=True, kind__in=DRIVEN_KINDS)
+                .exclude(url="").select_related("window"))
+
+
+def device_dict(d: Device) -> dict:
+    return {"id": d.pk, "name": d.name, "kind": d.kind, "url": d.url, "options": d.options,
+            "window": window_brief(d.window), "heartbeat_s": d.heartbeat_s}
+
+
+def hello(gateway) -> dict:
+    return {"type": "hello", "gateway": {"id": gateway.pk, "name": gateway.name, "heartbeat_s": gateway.heartbeat_s},
+            "devices": [device_dict(d) for d in attached(gateway)]}
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def _open_commands(gateway):
+    return (DeviceCommand.objects.filter(device__gateway=gateway, device__enabled=True, status__in=OPEN_STATUSES)
+            .order_by("order"))
+
+
+def _mark_sent(commands) -> list[dict]:
+    now = clock_now()
+    out = []
+    for c in commands:
+        c.status, c.attempts, c.sent_at = CommandStatus.SENT, c.attempts + 1, now
+        c.save(update_fields=["status", "attempts", "sent_at"])
+        out.append(c.as_message())
+    return out
+
+
+def take_pending(gateway) -> list[dict]:
+    """Every command not yet acknowledged, oldest first (sent ones again: their ack may be lost)."""
+    with transaction.atomic():
+        return _mark_sent(list(_open_commands(gateway).select_for_update()))
+
+
+def take_new(gateway) -> list[dict]:
+    """Commands not sent yet (a push while connected); resends happen on reconnect only."""
+    with transaction.atomic():
+        return _mark_sent(list(_open_commands(gateway).filter(status=CommandStatus.PENDING).select_for_update()))
+
+
+def notify(gateway_id) -> None:
+    """After commit: a connected gateway (or the embedded one) fetches its new commands now."""
+    if gateway_id is None:
+        return
+    from . import embedded
+
+    if embedded.wake(gateway_id):
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(gateway_group(gateway_id), {"type": "gateway.commands"})
+    except Exception:  # the gateway gets it on its next reconnect
+        log.exception("notifying gateway %s failed", gateway_id)
+
+
+def apply_ack(gateway, message: dict) -> None:
+    """The gateway executed a command (or refused it): record the outcome once."""
+    ok = bool(message.get("ok"))
+    result = message.get("result") or {}
+    with transaction.atomic():
+        command = (DeviceCommand.objects.select_for_update().select_related("device", "ticket")
+                   .filter(pk=message.get("id"), device__gateway=gateway).first())
+        if command is None or command.status not in OPEN_STATUSES:
+            return  # unknown, superseded, or an ack repeated after a reconnect
+        command.status = CommandStatus.DONE if ok else CommandStatus.FAILED
+        command.result, command.done_at = result, clock_now()
+        command.save(update_fields=["status", "result", "done_at"])
+        if command.kind == CommandKind.PRINT:
+            _print_result(command, ok, result)
+
+
+def _print_result(command, ok, result):
+    printer = command.device
+    status = result.get("status")
+    if isinstance(status, dict):
+        set_health(printer, bool(status.get("online")) and status.get("paper") != "out", status)
+    p = command.payload
+    events.record(printer.hall_id, "print.result", {
+        "ticket": {"id": p.get("ticket"), "number": p.get("number")},
+        "printer": {"id": printer.pk, "name": printer.name}, "kiosk": p.get("kiosk"),
+        "command": str(command.pk), "ok": ok, "reprint": bool(p.get("reprint")),
+        "error": None if ok else result.get("error", "print_failed"), "message": result.get("message", ""),
+    }, f"device:{printer.name}")
+
+
+# --- health --------------------------------------------------------------------------------
+
+
+def _problem(status: dict) -> str | None:
+    if status.get("paper") == "out":
+        return "paper_out"
+    if status.get("cover_open"):
+        return "cover_open"
+    return status.get("problem") or status.get("error") or None
+
+
+def device_status_payload(d: Device) -> dict:
+    return {"device": {"id": d.pk, "name": d.name, "kind": d.kind, "window": window_brief(d.window),
+                       "online": d.online, "last_seen": iso(d.last_seen), "status": d.status}}
+
+
+def set_health(device: Device, online: bool, status: dict | None = None, now=None) -> bool:
+    """Store a device's health; a change of online/problem is a 'device.status' hall event. True if changed."""
+    now = now or clock_now()
+    status = dict(status or {})
+    status["problem"] = _problem(status) or (None if online else "offline")
+    with transaction.atomic():
+        d = Device.objects.select_for_update().select_related("window").get(pk=device.pk)
+        changed = d.online != online or (d.status or {}).get("problem") != status.get("problem")
+        keep = {k: v for k, v in (d.status or {}).items() if k == "conn"}
+        d.online, d.status = online, {**status, **keep}
+        fields = ["online", "status"]
+        if online:
+            d.last_seen = now  # last heard working: the offline alert counts from here
+            fields.append("last_seen")
+        d.save(update_fields=fields)
+        if changed:
+            events.record(d.hall_id, "device.status", device_status_payload(d), f"device:{d.name}", now)
+    return changed
+
+
+def gateway_connected(gateway, conn: str) -> dict:
+    with transaction.atomic():
+        g = Device.objects.select_for_update().get(pk=gateway.pk)
+        g.status = {**(g.status or {}), "conn": conn}
+        g.save(update_fields=["status"])
+    set_health(gateway, True, {"conn": conn})
+    return hello(gateway)
+
+
+def gateway_disconnected(gateway, conn: str) -> None:
+    """The socket closed: the gateway and everything it drives are offline (unless it reconnected already)."""
+    g = Device.objects.filter(pk=gateway.pk).first()
+    if g is None or (g.status or {}).get("conn") != conn:
+        return
+    set_health(g, False, {"detail": "gateway disconnected"})
+    for d in attached(g):
+        if d.online:
+            set_health(d, False, {"detail": "gateway disconnected"})
+
+
+def sweep(now=None) -> int:
+    """Mark offline every gateway-driven device (and gateway) silent for SILENT_HEARTBEATS heartbeats."""
+    now = now or clock_now()
+    n = 0
+    candidates = Device.objects.filter(online=True, enabled=True).filter(
+        kind__in=(*DRIVEN_KINDS, DeviceKind.GATEWAY))
+    for d in candidates:
+        if d.kind != DeviceKind.GATEWAY and d.gateway_id is None:
+            continue
+        if d.last_seen is None or now - d.last_seen > timedelta(seconds=SILENT_HEARTBEATS * d.heartbeat_s):
+            n += set_health(d, False, {"detail": "silent"}, now)
+    return n
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _own_device(gateway, device_id) -> Device | None:
+    return Device.objects.select_related("window").filter(pk=device_id, gateway=gateway).first()
+
+
+def _apply_health(gateway, rows, now):
+    for row in rows or ():
+        d = _own_device(gateway, row.get("id"))
+        if d is not None:
+            set_health(d, bool(row.get("online")), row.get("status") or {}, now)
+
+
+def _pad_press(gateway, report, now) -> dict:
+    pad = _own_device(gateway, report.get("device"))
+    if pad is None or pad.kind != DeviceKind.EVALUATION_PAD or pad.window is None:
+        return {"error": "unknown_pad"}
+    actor = Actor(device=gateway)
+    ticket = None
+    if report.get("ticket_number"):
+        ticket = (Ticket.objects.filter(window=pad.window, number=report["ticket_number"], status=TicketStatus.DONE)
+                  .order_by("-finished_at").first())
+    try:
+        actors.authorize_evaluate(actor, pad.window)
+        evaluation, created = actions.record_evaluation(pad.window, report.get("level"), ticket=ticket,
+                                                        device=pad, actor=actor, now=now)
+    except HallopsError as e:  # nothing to rate, bad level: acknowledged, never retried
+        return {"error": e.code}
+    return {"evaluation": evaluation.pk, "created": created}
+
+
+def apply_report(gateway, report: dict) -> dict:
+    """Apply a report once (inbox by id) and return the ack to send."""
+    kind, rid = report.get("kind"), str(report.get("id") or "")
+    now = clock_now()
+    if kind == "heartbeat":  # idempotent and frequent: no inbox row
+        set_health(gateway, True, {}, now)
+        _apply_health(gateway, report.get("devices"), now)
+        return {"type": "ack", "id": rid}
+    if not rid:
+        return {"type": "ack", "id": rid, "error": "missing_id"}
+    try:
+        with transaction.atomic():
+            row = InboxMessage.objects.create(gateway=gateway, message_id=rid[:64], kind=str(kind)[:30])
+            if kind == "pad.press":
+                result = _pad_press(gateway, report, now)
+            elif kind == "device.health":
+                _apply_health(gateway, report.get("devices"), now)
+                result = {}
+            elif kind == "printer.status":
+                d = _own_device(gateway, report.get("device"))
+                status = report.get("status") or {}
+                if d is not None:
+                    set_health(d, bool(status.get("online")) and status.get("paper") != "out", status, now)
+                result = {}
+            else:
+                result = {"error": "unknown_kind"}
+            row.result = result
+            row.save(update_fields=["result"])
+    except IntegrityError:
+        return {"type": "ack", "id": rid, "duplicate": True}
+    return {"type": "ack", "id": rid, **({"result": result} if result else {})}
+
+
+def prune_inbox(days: int = 7) -> int:
+    return InboxMessage.objects.filter(received_at__lt=clock_now() - timedelta(days=days)).delete()[0]
