@@ -3,6 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("devices/", include("devices.urls")),  # ticket print preview (staff)
     path("api/v1/", ("hallops.api.urls", "api", "api")),  # include("hallops.api.urls"): the HTTP API
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language for the pages' language switch
+    path("devices/", include("devices.urls")),  # ticket print preview (staff)
+    path("", include("displays.urls")),  # the hall's pages, login/logout
+    path("patrol/", include("hallops.patrol.urls")),
 ]

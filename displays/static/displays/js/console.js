@@ -1,0 +1,136 @@
+/* 叫号终端: one window's actions over its console socket; the server checks and answers every one. */
+(function () {
+  "use strict";
+  var cfg = Live.config();
+  var T = cfg.text;
+  var el = Live.el;
+  var win = null, current = null, waiting = [];
+  var live;
+
+  function $(id) { return document.getElementById(id); }
+
+  function say(text, isError) {
+    var m = $("console-message");
+    m.textContent = text || "";
+    m.className = "message" + (isError ? " error" : " ok");
+  }
+
+  function render() {
+    if (!win) return;
+    $("win-state").textContent = cfg.states[win.state] || win.state;
+    $("win-state").dataset.state = win.state;
+    var mine = win.staff && win.staff.id === cfg.me;
+    $("win-staff").textContent = win.staff ? win.staff.name + (win.staff.staff_no ? " (" + win.staff.staff_no + ")" : "")
+                                           : T.not_signed_in;
+    $("sign-in").hidden = mine;
+    $("sign-out").hidden = !mine;
+    $("pause-label").textContent = win.state === "paused" ? T.resume : T.pause;
+    $("open-label").textContent = win.state === "closed" ? T.open : T.close;
+    if (current) {
+      $("cur-number").textContent = current.number;
+      $("cur-detail").textContent = (current.service_name || "") + " · " + (cfg.statuses[current.status] || current.status);
+    } else {
+      $("cur-number").textContent = "—";
+      $("cur-detail").textContent = "";
+    }
+    document.body.dataset.state = win.state;
+  }
+
+  function renderQueue() {
+    var body = $("queue");
+    body.textContent = "";
+    $("queue-count").textContent = "(" + waiting.length + ")";
+    if (!waiting.length) {
+      body.appendChild(el("tr", {}, [el("td", {colspan: "5", class: "muted", text: T.nobody})]));
+      return;
+    }
+    waiting.forEach(function (t) {
+      body.appendChild(el("tr", {class: t.designated ? "designated" : ""}, [
+        el("td", {class: "num", text: t.number}),
+        el("td", {text: t.service_name || t.service}),
+        el("td", {text: (cfg.priorities[t.priority] || t.priority) + (t.designated ? " · " + T.designated : "")}),
+        el("td", {text: Live.fmt(T.minutes, {m: Math.floor(t.waited_s / 60)})}),
+        el("td", {}, [el("button", {class: "btn small", text: T.call,
+                                    onclick: function () { run("call_number", {number: t.number}); }})]),
+      ]));
+    });
+  }
+
+  function run(action, args) {
+    say("");
+    return live.act(action, args).then(function (res) {
+      if (res.window) win = res.window;
+      if (res.ticket !== undefined && ["call_next", "call_number", "recall", "start"].indexOf(action) >= 0) current = res.ticket;
+      if (["finish", "skip", "transfer"].indexOf(action) >= 0) current = null;
+      if (action === "call_next" && !res.ticket) say(T.nobody); else say(T.done + (res.ticket ? " · " + res.ticket.number : ""));
+      render();
+      return res;
+    }).catch(function (err) { say(err.message || err.error, true); });
+  }
+
+  function togglePanel(name) {
+    ["transfer", "designate", "pause"].forEach(function (p) {
+      var panel = $("panel-" + p);
+      panel.hidden = p === name ? !panel.hidden : true;
+      if (!panel.hidden) { var f = panel.querySelector("input,select"); if (f) f.focus(); }
+    });
+  }
+
+  // Buttons and their keys.
+  document.querySelectorAll("[data-action]").forEach(function (b) {
+    b.addEventListener("click", function () { run(b.dataset.action); });
+  });
+  document.querySelectorAll("[data-panel]").forEach(function (b) {
+    b.addEventListener("click", function () { togglePanel(b.dataset.panel); });
+  });
+  $("pause-toggle").addEventListener("click", function () {
+    if (win && win.state === "paused") run("resume"); else togglePanel("pause");
+  });
+  $("open-toggle").addEventListener("click", function () { run(win && win.state === "closed" ? "open" : "close"); });
+  $("sign-in").addEventListener("click", function () { run("sign_in"); });
+  $("sign-out").addEventListener("click", function () {
+    run("sign_out").then(function (r) { if (r) location.href = cfg.choose_url; });
+  });
+  document.addEventListener("keydown", function (e) {
+    var b = document.querySelector('[data-key="' + e.key + '"]');
+    if (b && !b.hidden) { e.preventDefault(); b.click(); }
+  });
+
+  // Panels.
+  var tf = $("panel-transfer");
+  cfg.services.forEach(function (s) { tf.service.appendChild(el("option", {value: s.code, text: s.prefix + " " + s.name})); });
+  cfg.windows.forEach(function (w) { tf.to_window.appendChild(el("option", {value: w.id, text: w.number + " " + w.name})); });
+  tf.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var args = {};
+    if (tf.service.value) args.service = tf.service.value;
+    if (tf.to_window.value) args.to_window = Number(tf.to_window.value);
+    run("transfer", args).then(function (r) { if (r) tf.hidden = true; });
+  });
+  var df = $("panel-designate");
+  df.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run("call_number", {number: df.number.value.trim().toUpperCase()}).then(function (r) { if (r) { df.hidden = true; df.reset(); } });
+  });
+  var pf = $("panel-pause");
+  pf.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run("pause", {reason: pf.reason.value, stand_in: pf.stand_in.value.trim()}).then(function (r) { if (r) pf.hidden = true; });
+  });
+
+  live = Live.connect({
+    path: cfg.socket,
+    onSnapshot: function (f) { win = f.window; current = f.current; waiting = f.waiting || []; render(); renderQueue(); },
+    onEvent: function (e) {
+      switch (e.type) {
+        case "window.state": win = e.window; break;
+        case "ticket.called": case "ticket.started": current = e.ticket; break;
+        case "ticket.finished": case "ticket.skipped": case "ticket.cancelled":
+          if (current && e.ticket.id === current.id) current = null; break;
+        case "ticket.transferred": if (current && e.from.id === current.id) current = null; break;
+      }
+      render();
+    },
+    onFrame: function (f) { if (f.type === "waiting") { waiting = f.waiting; renderQueue(); } },
+  });
+})();

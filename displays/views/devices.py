@@ -1,0 +1,117 @@
+"""Pages shown by the hall's browser devices: kiosk, hall screen, window screen, evaluation pad."""
+
+import re
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+
+from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
+from hallops.core import actors
+from hallops.core.models import EvaluationLevel, Priority, Window, Zone
+
+from .access import hall_page
+
+NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{1,6}$")
+KIOSK_IDLE_S = 30
+
+
+def _page(request, template, title, config, **extra):
+    return render(request, template, {"title": title, "config": config, **extra})
+
+
+@hall_page(actors.authorize_kiosk_screen, device_cookie=True)
+def kiosk(request, hall, actor):
+    config = {
+        "hall": hall.code,
+        "socket": f"/ws/halls/{hall.code}/kiosk/",
+        "issue_url": f"/api/v1/halls/{hall.code}/tickets/",
+        "check_in_url": f"/api/v1/halls/{hall.code}/check-in/",
+        "qr_url": "/t/{id}/qr.svg",
+        "idle_s": KIOSK_IDLE_S,
+        "zones": [{"code": z.code, "name": z.name} for z in Zone.objects.filter(hall=hall)],
+        "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices
+                       if v != Priority.APPOINTMENT],
+        "text": {
+            "waiting": _("等候 {n} 人"),
+            "estimate": _("预计等候约 {m} 分钟"),
+            "no_wait": _("无需等候"),
+            "closed": _("暂无窗口办理"),
+            "quota_used_up": _("今日号已取完"),
+            "remaining": _("今日余号 {n}"),
+            "taking": _("正在取号…"),
+            "failed": _("取号失败"),
+            "ahead": _("您前面还有 {n} 人"),
+            "print_ok": _("号票已打印，请取票"),
+            "print_failed": _("号票打印失败：{message}。请记下号码或扫码查看"),
+        },
+    }
+    return _page(request, "displays/kiosk.html", _("取号机"), config, hall=hall)
+
+
+@hall_page(actors.authorize_hall_screen, device_cookie=True)
+def hall_screen(request, hall, actor):
+    config = {
+        "hall": hall.code,
+        "socket": f"/ws/halls/{hall.code}/display/",
+        "announce_url": f"/halls/{hall.code}/announce/",
+        "text": {
+            "to_window": _("请到 {window} 号窗口"),
+            "recall": _("再次呼叫"),
+            "waiting": _("{n} 人等候"),
+            "sound_off": _("点击屏幕开启语音播报"),
+        },
+    }
+    return _page(request, "displays/screen.html", _("综合屏"), config, hall=hall)
+
+
+@hall_page(actors.authorize_window_screen, window=True, device_cookie=True)
+def window_screen(request, hall, window, actor):
+    config = {
+        "hall": hall.code,
+        "window": window.pk,
+        "socket": f"/ws/halls/{hall.code}/windows/{window.pk}/",
+        "text": {
+            "paused": _("暂停服务"),
+            "closed": _("窗口关闭"),
+            "idle": _("欢迎办理"),
+            "serving": _("正在办理"),
+            "calling": _("请到本窗口办理"),
+            "staff_no": _("工号"),
+        },
+    }
+    return _page(request, "displays/window_screen.html", _("窗口屏"), config, hall=hall, window=window)
+
+
+@hall_page(actors.authorize_pad_screen, window=True, device_cookie=True)
+def pad(request, hall, window, actor):
+    config = {
+        "hall": hall.code,
+        "window": window.pk,
+        "socket": f"/ws/halls/{hall.code}/pad/{window.pk}/",
+        "thanks_s": 8,
+        "levels": [{"level": v, "label": str(label)} for v, label in EvaluationLevel.choices],
+        "text": {
+            "prompt": _("请对本次服务作出评价"),
+            "thanks": _("感谢您的评价！"),
+            "failed": _("评价未能提交：{message}"),
+        },
+    }
+    return _page(request, "displays/pad.html", _("评价器"), config, hall=hall, window=window)
+
+
+@hall_page(actors.authorize_hall_screen)
+def announce(request, hall, actor):
+    """What the hall screen says for one call: the text (reading rules applied) and the voice-pack clips."""
+    number = request.GET.get("number", "").strip().upper()
+    window = Window.objects.filter(hall=hall, number=request.GET.get("window", "").strip()).first()
+    if not NUMBER_RE.match(number) or window is None:
+        raise Http404(_("没有这个号或窗口"))
+    recall = request.GET.get("recall", "0") not in ("", "0", "false")
+    text = announcement_text(hall.announcement_template, number=number, window=window.number, recall=recall)
+    try:
+        clips = clip_urls(static("voice/default/"), text)
+    except (MissingTokenError, VoicePackError):
+        clips = []  # the page then relies on speech synthesis alone
+    return JsonResponse({"text": text, "clips": clips})

@@ -1,0 +1,51 @@
+"""Public pages: the landing page and a citizen's ticket tracking (the ticket's UUID is the secret)."""
+
+import segno
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from hallops.core.models import Hall, Ticket
+from hallops.core.serializers import track_url
+
+from .. import snapshots
+
+
+def landing(request):
+    return render(request, "displays/landing.html", {"title": _("政务服务大厅排队系统"), "halls": Hall.objects.all()})
+
+
+def _ticket_or_404(ticket_id):
+    try:
+        return Ticket.objects.select_related("hall").get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        raise Http404(_("没有这个号")) from None
+
+
+def track(request, ticket_id):
+    ticket = _ticket_or_404(ticket_id)
+    data = snapshots.ticket_tracking(ticket.pk)
+    config = {
+        "socket": f"/ws/tickets/{ticket.pk}/",
+        "statuses": {k: str(v) for k, v in Ticket._meta.get_field("status").choices},
+        "text": {
+            "ahead": _("前面还有 {n} 人"),
+            "estimate": _("预计等候约 {m} 分钟"),
+            "go_to": _("请到 {window} 号窗口办理"),
+            "called": _("轮到您了！"),
+        },
+    }
+    return render(request, "displays/track.html", {
+        "title": _("排队进度"), "hall": ticket.hall, "data": data, "config": config,
+        "estimate_m": (data["estimated_wait_s"] + 59) // 60,
+        "status_label": config["statuses"].get(data["ticket"]["status"], ""),
+    })
+
+
+def qr_svg(request, ticket_id):
+    ticket = _ticket_or_404(ticket_id)
+    qr = segno.make(track_url(ticket), error="m")
+    response = HttpResponse(qr.svg_inline(scale=8, border=2, dark="#000", light="#fff"),
+                            content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"  # a ticket's URL never changes
+    return response

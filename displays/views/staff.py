@@ -1,0 +1,131 @@
+"""Staff pages: the window console (叫号终端) and the lobby dashboard (大厅值班)."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from hallops.core import actors
+from hallops.core.clock import local_day
+from hallops.core.clock import now as clock_now
+from hallops.core.errors import Forbidden, HallopsError
+from hallops.core.history import waiting_series
+from hallops.core.models import Hall, Priority, Role, Service, Window
+
+from .access import hall_page, refuse
+
+
+def _console_staff(actor, hall_id):
+    """Window staff, lobby managers and admins of the hall may open consoles (each action is checked again)."""
+    actors.require_authenticated(actor)
+    if actor.device is None and actor.role in (Role.WINDOW_STAFF, Role.LOBBY_MANAGER, Role.ADMIN) \
+            and actor.in_hall(hall_id):
+        return
+    raise Forbidden(_("仅本大厅窗口人员可使用叫号终端"))
+
+
+def _console_window(actor, window):
+    _console_staff(actor, window.hall_id)
+    actors.authorize_window(actor, window, signing_in=True)
+
+
+@login_required
+@hall_page(_console_staff)
+def console_choose(request, hall, actor):
+    windows = Window.objects.filter(hall=hall).select_related("zone", "staff__staff")
+    mine = [w for w in windows if w.staff_id == request.user.pk]
+    return render(request, "displays/console_choose.html",
+                  {"title": _("叫号终端"), "hall": hall, "windows": windows, "mine": mine})
+
+
+@login_required
+@hall_page(_console_window, window=True)
+def console(request, hall, window, actor):
+    config = {
+        "hall": hall.code,
+        "window": window.pk,
+        "me": request.user.pk,
+        "socket": f"/ws/halls/{hall.code}/console/{window.pk}/",
+        "choose_url": f"/halls/{hall.code}/console/",
+        "services": [{"code": s.code, "name": s.name, "prefix": s.prefix}
+                     for s in Service.objects.filter(hall=hall, active=True)],
+        "windows": [{"id": w.pk, "number": w.number, "name": w.name}
+                    for w in Window.objects.filter(hall=hall).exclude(pk=window.pk)],
+        "text": {
+            "nobody": _("当前无人等候"),
+            "none": _("无"),
+            "confirm_finish": _("确定办结 {number}？"),
+            "signed_in_other": _("该窗口由 {name} 签到"),
+            "not_signed_in": _("您尚未在本窗口签到"),
+            "minutes": _("{m} 分钟"),
+            "designated": _("指定"),
+            "done": _("已完成"),
+            "pause": _("暂停"), "resume": _("恢复"), "open": _("开启窗口"), "close": _("关闭窗口"),
+            "call": _("叫"),
+        },
+        "states": {"closed": _("关闭"), "open": _("空闲"), "paused": _("暂停服务"), "serving": _("办理中")},
+        "statuses": {"called": _("已叫号"), "serving": _("办理中")},
+        "priorities": {v: str(label) for v, label in Priority.choices},
+    }
+    pause_reasons = [_("临时离岗"), _("会议"), _("业务咨询"), _("系统故障"), _("用餐")]
+    return render(request, "displays/console.html", {
+        "title": _("叫号终端"), "hall": hall, "window": window, "config": config, "pause_reasons": pause_reasons,
+    })
+
+
+@login_required
+@hall_page(actors.authorize_dashboard)
+def dashboard(request, hall, actor):
+    config = {
+        "hall": hall.code,
+        "socket": f"/ws/halls/{hall.code}/dashboard/",
+        "series_url": f"/halls/{hall.code}/dashboard/series.json",
+        "can_manage": actors.can_manage_hall(actor, hall.pk),
+        "windows": [{"id": w.pk, "number": w.number} for w in Window.objects.filter(hall=hall)],
+        "services": [{"code": s.code, "name": s.name} for s in Service.objects.filter(hall=hall, active=True)],
+        "states": {"closed": _("关闭"), "open": _("空闲"), "paused": _("暂停服务"), "serving": _("办理中")},
+        "kinds": {"kiosk": _("取号机"), "printer": _("打印机"), "hall_screen": _("综合屏"),
+                  "window_display": _("窗口屏"), "evaluation_pad": _("评价器"), "camera": _("摄像头"),
+                  "gateway": _("设备网关")},
+        "text": {
+            "served": _("今日办结 {n}"),
+            "avg": _("平均 {m} 分钟"),
+            "idle": _("空闲 {m} 分钟"),
+            "no_staff": _("无人签到"),
+            "open": _("开启"), "pause": _("暂停"), "resume": _("恢复"), "close": _("关闭窗口"),
+            "transfer": _("转移"),
+            "pause_reason": _("暂停原因"),
+            "transfer_to": _("转到事项代码或窗口号（如 qy-sl 或 #3）"),
+            "no_alerts": _("暂无告警"),
+            "online": _("在线"), "offline": _("离线"), "disabled": _("停用"), "never": _("未上报"),
+            "minutes": _("{m} 分钟"),
+            "waiting": _("等候人数"),
+            "t_waiting": _("等候"), "t_issued": _("今日取号"), "t_served": _("今日办结"),
+            "t_open": _("开放窗口"), "t_paused": _("暂停窗口"),
+            "no_data": _("今日尚无数据"),
+        },
+    }
+    return render(request, "displays/dashboard.html", {"title": _("大厅值班"), "hall": hall, "config": config})
+
+
+@login_required
+def dashboard_series(request, hall):
+    hall_obj = get_object_or_404(Hall, code=hall)
+    try:
+        actors.authorize_dashboard(actors.Actor(user=request.user), hall_obj.pk)
+    except HallopsError as e:
+        return refuse(request, e)
+    day = local_day(clock_now())
+    if request.GET.get("day"):
+        try:
+            day = date.fromisoformat(request.GET["day"])
+        except ValueError:
+            raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
+    try:
+        bucket = max(1, min(120, int(request.GET.get("bucket", 10))))
+    except ValueError:
+        bucket = 10
+    return JsonResponse({"hall": hall_obj.code, "day": day.isoformat(), "bucket_minutes": bucket,
+                         "points": waiting_series(hall_obj, day, bucket)})
