@@ -106,6 +106,7 @@ def _leave(window, actor, now):
     if _has_active_ticket(window):
         raise Conflict(_("请先办结%(w)s号窗口的当前号") % {"w": window.number}, code="ticket_in_progress")
     set_window_state(window, WindowState.CLOSED, actor, now, staff=None, pause_reason="", stand_in="")
+    return window
 
 
 def sign_out(window, *, actor=None, now=None):
@@ -114,7 +115,6 @@ def sign_out(window, *, actor=None, now=None):
         window = locked_window(window)
         if window.staff_id is None:
             raise Conflict(_("该窗口没有人员签到"), code="window_not_signed_in")
-        _leave(window, actor, now)
-        return window
+        return _leave(window, actor, now)  # the row _leave re-read and changed, not the stale one
 
 
