@@ -88,6 +88,9 @@ def camera_config(camera: Camera, provider_ttl_s: float = 1.0) -> CameraConfig:
         window_state_provider=_Cached(presence_provider(camera.window_id), provider_ttl_s) if camera.window_id else None,
         waiting_tickets_provider=_Cached(waiting_provider(camera), provider_ttl_s * 2) if waiting else None,
         thresholds=thresholds_of(camera),
+        # Connection timeouts live with the thresholds so one JSON field tunes a camera.
+        open_timeout_s=float((camera.thresholds or {}).get("open_timeout_s", 5.0)),
+        read_timeout_s=float((camera.thresholds or {}).get("read_timeout_s", 5.0)),
     )
 
 
