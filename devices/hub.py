@@ -76,13 +76,13 @@ def _mark_sent(commands) -> list[dict]:
 def take_pending(gateway) -> list[dict]:
     """Every command not yet acknowledged, oldest first (sent ones again: their ack may be lost)."""
     with transaction.atomic():
-        return _mark_sent(list(_open_commands(gateway).select_for_update()))
+        return _mark_sent(list(_open_commands(gateway).select_for_update(of=("self",))))
 
 
 def take_new(gateway) -> list[dict]:
     """Commands not sent yet (a push while connected); resends happen on reconnect only."""
     with transaction.atomic():
-        return _mark_sent(list(_open_commands(gateway).filter(status=CommandStatus.PENDING).select_for_update()))
+        return _mark_sent(list(_open_commands(gateway).filter(status=CommandStatus.PENDING).select_for_update(of=("self",))))
 
 
 def notify(gateway_id) -> None:
@@ -107,7 +107,7 @@ def apply_ack(gateway, message: dict) -> None:
     ok = bool(message.get("ok"))
     result = message.get("result") or {}
     with transaction.atomic():
-        command = (DeviceCommand.objects.select_for_update().select_related("device", "ticket")
+        command = (DeviceCommand.objects.select_for_update(of=("self",)).select_related("device", "ticket")
                    .filter(pk=message.get("id"), device__gateway=gateway).first())
         if command is None or command.status not in OPEN_STATUSES:
             return  # unknown, superseded, or an ack repeated after a reconnect
@@ -154,7 +154,7 @@ def set_health(device: Device, online: bool, status: dict | None = None, now=Non
     status = dict(status or {})
     status["problem"] = _problem(status) or (None if online else "offline")
     with transaction.atomic():
-        d = Device.objects.select_for_update().select_related("window").get(pk=device.pk)
+        d = Device.objects.select_for_update(of=("self",)).select_related("window").get(pk=device.pk)
         changed = d.online != online or (d.status or {}).get("problem") != status.get("problem")
         keep = {k: v for k, v in (d.status or {}).items() if k == "conn"}
         d.online, d.status = online, {**status, **keep}
