@@ -1,5 +1,7 @@
 """Public pages: the landing page and a citizen's ticket tracking (the ticket's UUID is the secret)."""
 
+import io
+
 import segno
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -44,8 +46,8 @@ def track(request, ticket_id):
 
 def qr_svg(request, ticket_id):
     ticket = _ticket_or_404(ticket_id)
-    qr = segno.make(track_url(ticket), error="m")
-    response = HttpResponse(qr.svg_inline(scale=8, border=2, dark="#000", light="#fff"),
-                            content_type="image/svg+xml")
+    buf = io.BytesIO()
+    segno.make(track_url(ticket), error="m").save(buf, kind="svg", scale=8, border=2, dark="#000", light="#fff")
+    response = HttpResponse(buf.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"  # a ticket's URL never changes
     return response
