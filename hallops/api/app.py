@@ -2,6 +2,7 @@
 
 from django.middleware.csrf import get_token
 from ninja import NinjaAPI, Router
+from ninja.renderers import JSONRenderer
 
 from hallops.core.errors import NotFound
 
@@ -18,9 +19,15 @@ or the Django session of a logged-in staff member; session requests that change 
 the CSRF token as `X-CSRFToken`. Errors are `{"error": code, "message": text}`. See docs/api.md.
 """
 
+
+class Renderer(JSONRenderer):
+    # Chinese as UTF-8 text, not \uXXXX escapes: readable with curl and in logs.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="hallops API", version="1", description=DESCRIPTION, urls_namespace="api",
-    auth=AUTH, docs=docs.OfflineSwagger(),
+    auth=AUTH, docs=docs.OfflineSwagger(), renderer=Renderer(),
 )
 install(api)
 
