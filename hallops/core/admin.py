@@ -146,7 +146,7 @@ class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
     fields = ("display_name", "hall", "role", "staff_no", "title", "photo")
-    verbose_name_plural = _("工作人员信息")
+    verbose_name = verbose_name_plural = _("工作人员信息")
 
 
 User = get_user_model()
