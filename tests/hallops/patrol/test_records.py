@@ -177,3 +177,18 @@ def test_monthly_figures_count_off_post_minutes_without_dismissed_ones_and_findi
     response = client.get(f"/patrol/{window.hall.code}/figures/")
     row = next(r for r in response.context["rows"] if r["window"] == window)
     assert (row["off_post_minutes"], row["off_post_count"], row["confirmed"], row["findings"]) == (10.0, 2, 1, 1)
+
+
+def test_patrol_alerts_name_uncleared_detections_without_pictures(window):
+    from hallops.patrol.alerts import patrol_alerts
+
+    camera = make_seat_camera(window.hall, window)
+    _detection(camera)  # cleared: no alert
+    now = timezone.now()
+    Detection.objects.create(hall=window.hall, camera=camera, window=window, kind="off_post", started_at=now,
+                             raised_at=now)
+    Detection.objects.create(hall=window.hall, camera=camera, kind="camera_down", started_at=now, raised_at=now,
+                             state=ReviewState.DISMISSED)
+    alerts = patrol_alerts(window.hall)
+    assert [(a["kind"], a["window"]["number"]) for a in alerts] == [("patrol_off_post", "1")]
+    assert "1号窗口" in alerts[0]["message"]
