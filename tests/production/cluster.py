@@ -1,0 +1,138 @@
+"""Production shape on loopback: a throwaway PostgreSQL database, Redis, and N daphne processes.
+
+Shared by tests/production and bench/bench_screens.py. Everything started here is stopped and
+dropped by the context managers, also when the test fails.
+"""
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+DAPHNE = str(Path(PY).parent / "daphne")
+
+SEED = r"""
+import json, sys
+import django
+django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding speed only
+from hallops.core import actions
+from hallops.core.models import DeviceKind, Role
+from tests.factories import make_device, make_hall, make_service, make_staff, make_window, token_for
+
+windows_n, tickets_n = int(sys.argv[1]), int(sys.argv[2])
+hall = make_hall("bench", name="压测大厅")
+service = make_service(hall, code="biz", prefix="A", name="营业执照")
+windows = []
+for i in range(windows_n):
+    w = make_window(hall, str(i + 1), services=[service])
+    actions.sign_in(w, make_staff(hall, f"staff{i + 1}", name=f"窗口{i + 1}"))
+    windows.append(w.pk)
+manager = make_staff(hall, "manager", role=Role.LOBBY_MANAGER, name="值班长")
+for _ in range(tickets_n):
+    actions.issue_ticket(hall, service)
+print(json.dumps({
+    "hall": hall.code, "windows": windows, "manager": token_for(user=manager),
+    "screen": token_for(device=make_device(hall, DeviceKind.HALL_SCREEN, name="综合屏")),
+}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_path(url, path):
+    p = urlsplit(url)
+    return urlunsplit((p.scheme, p.netloc, path, "", ""))
+
+
+@contextmanager
+def throwaway_database(pg_url, prefix="hallops_prod"):
+    """A fresh database on the server of pg_url; yields its URL and drops it afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = _with_path(pg_url, "/postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_path(pg_url, f"/{name}")
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def private_redis(redis_url) -> str:
+    """Another Redis database number, so that hall ids of a fresh database (1, 2, …) cannot
+    meet the groups of a concurrent run."""
+    return _with_path(redis_url, f"/{random.randint(8, 15)}")
+
+
+def server_env(database_url, redis_url, **extra) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hallops.settings",
+        "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING", "HALLOPS_EMBEDDED_GATEWAY": "0",
+    })
+    env.update(extra)
+    return env
+
+
+def migrate_and_seed(env, windows=1, tickets=30) -> dict:
+    subprocess.run([PY, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    out = subprocess.run([PY, "-c", SEED, str(windows), str(tickets)], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _wait_port(port, proc, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"daphne on port {port} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"daphne on port {port} did not come up")
+
+
+@contextmanager
+def daphnes(env, count=2, log_dir=None):
+    """`count` daphne processes of hallops.asgi:application; yields [(port, Popen), …]."""
+    procs = []
+    try:
+        for i in range(count):
+            port = free_port()
+            out = open(Path(log_dir) / f"daphne-{i}.log", "w") if log_dir else subprocess.DEVNULL
+            p = subprocess.Popen([DAPHNE, "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"],
+                                 env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            procs.append((port, p))
+        for port, p in procs:
+            _wait_port(port, p)
+        yield procs
+    finally:
+        for _, p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for _, p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
