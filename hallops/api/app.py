@@ -1,6 +1,7 @@
 """The NinjaAPI instance: /api/v1/, its error handlers, its routers, and the offline docs."""
 
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
@@ -53,6 +54,12 @@ def me(request):
     return {"kind": "anonymous", "csrf_token": get_token(request)}
 
 
+@api.get("/", auth=None, include_in_schema=False)
+def index(request):
+    return {"name": api.title, "version": api.version, "docs": request.path + "docs",
+            "openapi": request.path + "openapi.json"}
+
+
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs-asset")
 def docs_asset(request, name: str):
     return docs.asset(request, name)
@@ -66,6 +73,13 @@ fallback = Router()
 @fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None,
                         include_in_schema=False)
 def unknown_endpoint(request, rest: str):
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+        except Resolver404:
+            pass
+        else:
+            raise NotFound("没有该接口：路径须以 / 结尾", code="no_such_endpoint")
     raise NotFound("没有该接口", code="no_such_endpoint")
 
 

@@ -149,3 +149,19 @@ def test_no_credentials_is_401_not_a_csrf_403(world, api):
 def test_an_unknown_endpoint_is_a_json_404(world, api):
     assert_error(api.get("/no/such/thing/"), 404, "no_such_endpoint")
     assert_error(api.post("/halls/xicheng/nothing/", {}), 404, "no_such_endpoint")
+
+
+def test_a_missing_trailing_slash_is_a_json_404_that_says_so(world, api):
+    body = assert_error(api.get("/halls"), 404, "no_such_endpoint")
+    assert "/" in body["message"]
+
+
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_one(world, api):
+    response = api.get("/halls/xicheng/tickets/", token=world.tokens["kiosk"])
+    body = assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "POST" and body["details"] == {"allow": "POST"}
+
+
+def test_the_api_root_points_to_its_docs(world, api):
+    assert api.get("/").json() == {"name": "hallops API", "version": "1", "docs": "/api/v1/docs",
+                                   "openapi": "/api/v1/openapi.json"}
