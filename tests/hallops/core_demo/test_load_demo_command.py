@@ -64,6 +64,8 @@ def test_tokens_are_printed_once_written_owner_only_and_work(demo, tmp_path):
     for d in data["devices"]:
         assert d["token"] in out
         assert ApiToken.objects.lookup(d["token"]).device.name == d["device"]
+    kiosk = next(d for d in data["devices"] if d["device"] == "demo-kiosk-1")
+    assert kiosk["url"].endswith(f"/halls/demo/kiosk/?token={kiosk['token']}")
     # Tokens are stored hashed: the raw value is nowhere in the database.
     assert not ApiToken.objects.filter(key_hash=data["devices"][0]["token"]).exists()
 

@@ -11,12 +11,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from hallops.core import actions
@@ -32,6 +34,7 @@ DEFAULT_PASSWORD = "hallops-demo"
 TOKENS_FILE = Path(settings.BASE_DIR) / "var" / "demo-tokens.json"
 # Browser devices that need a token to connect; the gateway drives everything with a URL.
 TOKEN_KINDS = (DeviceKind.KIOSK, DeviceKind.HALL_SCREEN, DeviceKind.GATEWAY)
+PAGES = {DeviceKind.KIOSK: "kiosk", DeviceKind.HALL_SCREEN: "hall-screen"}  # URL names in displays/urls.py
 ACTOR = "system:load_demo"
 SLOT_MINUTES = 30
 
@@ -220,14 +223,27 @@ def _sign_in_staff(hall, windows, users, seats, summary, now):
             summary.signed_in.append((hall.code, number, username))
 
 
+def _page_url(device, token) -> str:
+    """The device's page with its token, for kiosks and hall screens; "" where there is none."""
+    name = PAGES.get(device.kind)
+    if name is None:
+        return ""
+    try:
+        path = reverse(name, kwargs={"hall": device.hall.code})
+    except NoReverseMatch:  # the hall pages are not mounted in this deployment
+        return ""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
 def _issue_tokens(halls, summary):
     for hall in halls:
         for device in Device.objects.filter(hall=hall, kind__in=TOKEN_KINDS).order_by("kind", "name"):
             # Tokens are stored hashed and shown once; old ones are revoked so only the printed one works.
             ApiToken.objects.filter(device=device, revoked=False).update(revoked=True)
+            token = ApiToken.issue(device=device)
             summary.tokens.append({
-                "hall": hall.code, "device": device.name, "kind": device.kind,
-                "token": ApiToken.issue(device=device),
+                "hall": hall.code, "device": device.name, "kind": device.kind, "token": token,
+                "url": _page_url(device, token),
             })
 
 
@@ -312,4 +328,6 @@ class Command(BaseCommand):
             out.write("\n设备令牌（仅显示一次，旧令牌已吊销）:")
             for t in summary.tokens:
                 out.write(f"  {t['hall']:<15} {t['device']:<24} {t['token']}")
+                if t["url"]:
+                    out.write(f"  {'':<15} {'':<24} {t['url']}")
             out.write(f"  已写入 {tokens_file}")
