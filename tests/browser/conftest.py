@@ -59,6 +59,20 @@ def _pg_throwaway(url):
     return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
+SETUP = """
+import json
+from django.core.management import call_command
+from hallops.core.models import ApiToken, Device
+call_command("migrate", "--noinput", verbosity=0)
+call_command("load_demo", "--always-open", "--tokens", "--tokens-file", "{tokens_file}", verbosity=0)
+tokens = {{d["device"]: d["token"] for d in json.load(open("{tokens_file}"))["devices"]}}
+# The demo gives tokens to kiosks and hall screens only; a browser window screen and pad need theirs.
+for name in ("demo-display-1", "demo-pad-1"):
+    tokens[name] = ApiToken.issue(device=Device.objects.get(name=name))
+print(json.dumps(tokens))
+"""
+
+
 class Server:
     def __init__(self, tmp: Path):
         self.tmp = tmp
@@ -114,12 +128,9 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hallops-browser")
     srv = Server(tmp)
     try:
-        srv.manage("migrate", "--noinput")
-        srv.manage("load_demo", "--always-open", "--tokens", "--tokens-file", str(tmp / "tokens.json"))
-        tokens = {d["device"]: d["token"] for d in json.loads((tmp / "tokens.json").read_text())["devices"]}
-        # The demo gives tokens to kiosks and hall screens only; a browser window screen and pad need theirs.
-        for name in ("demo-display-1", "demo-pad-1"):
-            tokens[name] = srv.manage("issue_token", "--device", name).strip().splitlines()[-1]
+        # One Django start-up for all of it: on a busy machine each manage.py costs seconds.
+        out = srv.manage("shell", "-c", SETUP.format(tokens_file=tmp / "tokens.json"))
+        tokens = json.loads(out.strip().splitlines()[-1])
         srv.tokens = tokens
         srv.start()
         yield srv

@@ -124,7 +124,13 @@
     onEvent: function (e) {
       switch (e.type) {
         case "window.state": win = e.window; break;
-        case "ticket.called": case "ticket.started": current = e.ticket; break;
+        case "ticket.called":
+          current = e.ticket;
+          // Off the list at once; the server's next "waiting" frame replaces the list anyway.
+          waiting = waiting.filter(function (t) { return t.id !== e.ticket.id; });
+          renderQueue();
+          break;
+        case "ticket.started": current = e.ticket; break;
         case "ticket.finished": case "ticket.skipped": case "ticket.cancelled":
           if (current && e.ticket.id === current.id) current = null; break;
         case "ticket.transferred": if (current && e.from.id === current.id) current = null; break;
