@@ -182,3 +182,13 @@ def test_a_priority_ticket_has_nobody_ahead_of_later_normal_ones(hall, service_a
     take(hall, service_a, clock.tick())
     take(hall, service_a, clock.tick())
     assert take(hall, service_a, clock.tick(), priority=Priority.DISABLED).ahead == 0
+
+
+def test_issuing_stays_a_short_fixed_number_of_queries(hall, service_a, clock, django_assert_max_num_queries):
+    # Measured 9 on SQLite and PostgreSQL: counter upsert, insert, ahead, handling time,
+    # open windows, event sequence, event insert, savepoint in and out.
+    open_window(hall, [service_a], clock)
+    for _ in range(20):
+        take(hall, service_a, clock.tick())
+    with django_assert_max_num_queries(11):
+        take(hall, service_a, clock.tick())
