@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import time
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -38,6 +39,11 @@ ALL_ACTIONS = frozenset({
 
 def db(fn):
     return database_sync_to_async(fn)
+
+
+# Per event loop (one per process in daphne): hall-wide state being computed, shared by the sockets
+# of the process so 500 hall screens cost one query set per refresh, not 500.
+_shared_state = weakref.WeakKeyDictionary()
 
 
 def replay(hall_id, after: int, upto: int | None = None) -> list[dict]:
@@ -192,6 +198,20 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
     async def refresh(self):
         """A throttled state frame, or None."""
         return None
+
+    async def shared(self, key, fn):
+        """fn() (sync, DB) computed once for every socket of this process whose events it covers.
+
+        A computation started after this socket processed its last event includes that event,
+        so the socket may reuse it; otherwise it starts a new one.
+        """
+        pending = _shared_state.setdefault(asyncio.get_running_loop(), {})
+        key = (key, self.hall_id)
+        entry = pending.get(key)
+        if entry is None or entry[0] < self.last_seq:
+            entry = (self.last_seq, asyncio.ensure_future(db(fn)()))
+            pending[key] = entry
+        return await asyncio.shield(entry[1])
 
     def _schedule_refresh(self):
         if self._refresh_task is not None and not self._refresh_task.done():

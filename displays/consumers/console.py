@@ -14,7 +14,7 @@ from hallops.core.models import Service, Ticket, TicketStatus, Window
 from hallops.core.serializers import ticket_dict, window_dict
 
 from .. import snapshots
-from .base import HallStreamConsumer, arg, db, hall_by_code, tickets_of, window_id_of, window_of
+from .base import HallStreamConsumer, arg, hall_by_code, tickets_of, window_id_of, window_of
 from .screens import QUEUE_EVENTS
 
 
@@ -101,7 +101,7 @@ class ConsoleConsumer(WindowActions, HallStreamConsumer):
         def build():
             seq = events.last_seq(self.hall_id)
             return {"type": "waiting", "seq": seq, "waiting": snapshots.waiting_list(self.window)}
-        return await db(build)()
+        return await self.shared(("console", self.window.pk), build)
 
     def _acting_window(self, content, *, signing_in=False):
         window = Window.objects.select_related("hall").get(pk=self.window.pk)  # fresh: who is signed in
@@ -164,7 +164,7 @@ class DashboardConsumer(WindowActions, HallStreamConsumer):
         return True
 
     async def refresh(self):
-        return {"type": "load", **await db(snapshots.load_with_alerts)(self.hall)}
+        return {"type": "load", **await self.shared("load", lambda: snapshots.load_with_alerts(self.hall))}
 
     def _acting_window(self, content, *, signing_in=False):
         window = self._other_window(arg(content, "window", int))

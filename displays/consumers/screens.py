@@ -44,7 +44,7 @@ class HallDisplayConsumer(HallStreamConsumer):
         return event["type"] in QUEUE_EVENTS or event["type"] == "window.state"
 
     async def refresh(self):
-        seq, services = await db(snapshots.waiting_by_service)(self.hall)
+        seq, services = await self.shared("services", lambda: snapshots.waiting_by_service(self.hall))
         return {"type": "waiting", "seq": seq, "services": services}
 
 
@@ -87,7 +87,7 @@ class KioskConsumer(HallStreamConsumer):
         return event["type"] in QUEUE_EVENTS or event["type"] == "window.state"
 
     async def refresh(self):
-        seq, services = await db(snapshots.waiting_by_service)(self.hall)
+        seq, services = await self.shared("services", lambda: snapshots.waiting_by_service(self.hall))
         return {"type": "services", "seq": seq, "services": services}
 
 
