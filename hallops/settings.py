@@ -5,6 +5,7 @@ virtual devices. Production: DATABASE_URL=postgres://..., REDIS_URL=redis://...,
 HALLOPS_SECRET_KEY, HALLOPS_ALLOWED_HOSTS, HALLOPS_DEBUG=0. See docs/configuration.md.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -79,7 +80,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # A file, not :memory:, so threads and subprocesses of a test share it; one per test run so
+    # two runs in one tree do not trample each other.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("HALLOPS_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
