@@ -147,6 +147,8 @@ def call_number(window, number: str, *, actor=None, now=None):
             raise NotFound(_("今日没有号码 %(n)s") % {"n": number}, code="ticket_not_found")
         if ticket.status not in (TicketStatus.WAITING, TicketStatus.SKIPPED):
             raise Conflict(_("%(n)s 当前不在等候") % {"n": number}, code="ticket_not_waiting")
+        if ticket.target_window_id and ticket.target_window_id != window.pk:
+            raise Conflict(_("该号已转给%(w)s号窗口") % {"w": ticket.target_window.number}, code="transferred_elsewhere")
         serves = window.window_services.filter(service_id=ticket.service_id).exists()
         if not serves and ticket.target_window_id != window.pk:
             raise Conflict(_("本窗口不办理该事项"), code="service_not_served")

@@ -109,3 +109,18 @@ def test_a_transfer_stays_inside_the_hall_and_leaves_the_window(hall, service_a,
     with pytest.raises(Invalid):
         actions.transfer(counter, now=clock.tick(), **kw)
     assert Ticket.objects.get().status == TicketStatus.CALLED
+
+
+def test_a_designated_call_cannot_take_a_ticket_transferred_to_another_window(hall, service_a, clock):
+    from hallops.core.errors import Conflict
+
+    counter = open_window(hall, [service_a], clock)
+    peer = open_window(hall, [service_a], clock)
+    escalation = open_window(hall, [], clock)
+    issue(hall, service_a, clock)
+    actions.call_next(counter, now=clock.tick())
+    moved = actions.transfer(counter, to_window=escalation, now=clock.tick())
+    with pytest.raises(Conflict) as refused:
+        actions.call_number(peer, moved.number, now=clock.tick())
+    assert refused.value.code == "transferred_elsewhere"
+    assert actions.call_number(escalation, moved.number, now=clock.tick()).pk == moved.pk
