@@ -1,0 +1,289 @@
+"""Hall screens at scale: two daphne processes on PostgreSQL + Redis, hundreds of display sockets.
+
+Measures
+  1. latency from each call-next HTTP request to the ticket.called frame on every screen (p50/p99/max),
+     calls paced one at a time, screens split across both processes;
+  2. the call rate the hall sustains with every screen keeping up (calls from several windows at once);
+  3. RSS per daphne process per 1,000 connected screens (/proc/PID/status);
+  4. the floor: a bare Redis publish → subscriber round trip over the same number of subscribers.
+
+    .venv/bin/python bench/bench_screens.py [--screens 500] [--calls 50] [--windows 8] [--memory 1000]
+
+Needs PostgreSQL (HALLOPS_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and Redis
+(HALLOPS_BENCH_REDIS, default redis://127.0.0.1:6379/0). Results: bench/results/screens.json.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.production.cluster import (  # noqa: E402
+    daphnes, migrate_and_seed, private_redis, server_env, throwaway_database,
+)
+
+PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+CALLED = '"ticket.called"'
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))] if values else float("nan")
+
+
+def summary_ms(seconds):
+    ms = [s * 1000 for s in seconds]
+    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 1), "p99_ms": round(pct(ms, 99), 1),
+            "max_ms": round(max(ms), 1), "mean_ms": round(statistics.fmean(ms), 1)}
+
+
+def raise_fd_limit(need):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))  # inherited by daphne too
+
+
+def rss_kb(pid) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Screen:
+    """One hall screen socket; records when each called number arrived."""
+
+    def __init__(self, url, token):
+        self.url, self.token = url, token
+        self.arrived = {}  # number -> perf_counter()
+        self.ws = None
+        self.task = None
+
+    async def open(self):
+        self.ws = await connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
+                                max_queue=None, ping_interval=None, open_timeout=60)
+        first = json.loads(await self.ws.recv())
+        assert first["type"] == "snapshot", first
+        self.task = asyncio.ensure_future(self._read())
+
+    async def _read(self):
+        try:
+            async for raw in self.ws:
+                if CALLED in raw:  # parse only what we measure: the client's CPU is part of the figure
+                    now = time.perf_counter()
+                    self.arrived.setdefault(json.loads(raw)["number"], now)
+        except Exception:
+            pass
+
+    async def close(self):
+        if self.ws is not None:
+            await self.ws.close()
+        if self.task is not None:
+            self.task.cancel()
+
+
+async def open_screens(urls, token, n, concurrency=25):
+    gate = asyncio.Semaphore(concurrency)
+    screens = [Screen(urls[i % len(urls)], token) for i in range(n)]
+
+    async def one(s):
+        async with gate:
+            await s.open()
+
+    await asyncio.gather(*(one(s) for s in screens))
+    return screens
+
+
+class Desk:
+    """HTTP calls at one process, as a console would make them."""
+
+    def __init__(self, port, token):
+        self.base = f"http://127.0.0.1:{port}/api/v1"
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def post(self, path):
+        r = self.session.post(self.base + path, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def call(self, window):
+        sent = time.perf_counter()
+        number = self.post(f"/windows/{window}/call-next/")["ticket"]["number"]
+        self.replied = time.perf_counter() - sent
+        self.post(f"/windows/{window}/start/")  # next call-next on this window finishes it
+        return number, sent
+
+
+async def wait_all(screens, numbers, timeout=30):
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if all(n in s.arrived for s in screens for n in numbers):
+            return True
+        await asyncio.sleep(0.005)
+    return False
+
+
+async def paced_latency(screens, desk, window, calls):
+    samples, after_reply, http, lost = [], [], [], 0
+    for _ in range(calls):
+        number, sent = await asyncio.to_thread(desk.call, window)
+        http.append(desk.replied)
+        await wait_all(screens, [number], timeout=10)
+        for s in screens:
+            if number in s.arrived:
+                samples.append(s.arrived[number] - sent)
+                after_reply.append(max(0.0, s.arrived[number] - sent - desk.replied))
+            else:
+                lost += 1
+    # The HTTP reply and the frames leave the server at about the same time (publish is on commit),
+    # so "after reply" is the fan-out: how much later than the caller the last screen learns of it.
+    return {**summary_ms(samples), "calls": calls, "screens": len(screens), "lost": lost,
+            "call_next_http": summary_ms(http), "fan_out_after_reply": summary_ms(after_reply)}
+
+
+async def sustained_rate(screens, desks, windows, calls_per_window):
+    """Every window calls as fast as its desk can; the rate counts until the last screen has the last call."""
+    sent = {}
+
+    def run(desk, window):
+        for _ in range(calls_per_window):
+            number, t = desk.call(window)
+            sent[number] = t
+
+    start = time.perf_counter()
+    await asyncio.gather(*(asyncio.to_thread(run, desks[i % len(desks)], w) for i, w in enumerate(windows)))
+    issued_done = time.perf_counter()
+    complete = await wait_all(screens, list(sent), timeout=60)
+    last = max((s.arrived.get(n, 0) for s in screens for n in sent), default=issued_done)
+    lat = [s.arrived[n] - t for s in screens for n, t in sent.items() if n in s.arrived]
+    return {"calls": len(sent), "windows": len(windows), "complete": complete,
+            "calls_per_s_issued": round(len(sent) / (issued_done - start), 1),
+            "calls_per_s_delivered": round(len(sent) / (last - start), 1), "latency": summary_ms(lat)}
+
+
+async def memory(url, token, pid, n):
+    before = rss_kb(pid)
+    screens = await open_screens([url], token, n)
+    await asyncio.sleep(1)
+    after = rss_kb(pid)
+    for s in screens:
+        await s.close()
+    return {"connections": n, "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(after / 1024, 1),
+            "mb_per_1000": round((after - before) / 1024 * 1000 / n, 1)}
+
+
+async def redis_floor(redis_url, subscribers, messages=30):
+    import redis.asyncio as aioredis
+
+    pub = aioredis.from_url(redis_url)
+    subs = []
+    for _ in range(subscribers):
+        ps = aioredis.from_url(redis_url).pubsub()
+        await ps.subscribe("bench-floor")
+        await ps.get_message(timeout=1)  # the subscribe confirmation
+        subs.append(ps)
+    samples = []
+
+    async def receive(ps):
+        while True:
+            m = await ps.get_message(ignore_subscribe_messages=True, timeout=5)
+            if m is not None:
+                return time.perf_counter()
+
+    for i in range(messages):
+        waiting = [asyncio.ensure_future(receive(ps)) for ps in subs]
+        await asyncio.sleep(0.01)
+        sent = time.perf_counter()
+        await pub.publish("bench-floor", json.dumps({"type": "ticket.called", "seq": i}))
+        samples += [t - sent for t in await asyncio.gather(*waiting)]
+    for ps in subs:
+        await ps.aclose()
+    await pub.aclose()
+    return {**summary_ms(samples), "subscribers": subscribers, "messages": messages}
+
+
+PUBSUB_SETTINGS = """
+from hallops.settings import *  # noqa: F401,F403
+from hallops.settings import REDIS_URL
+
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                              "CONFIG": {"hosts": [REDIS_URL]}}}
+"""
+
+
+async def run_layer(args, layer, redis_url, tmp):
+    """One full run (fresh database, two daphnes) with the given channel layer."""
+    results = {}
+    with throwaway_database(PG, prefix="hallops_bench_screens") as database_url:
+        env = server_env(database_url, redis_url)
+        if layer == "pubsub":  # the settings module stays as shipped; the bench swaps the layer
+            (Path(tmp) / "bench_pubsub_settings.py").write_text(PUBSUB_SETTINGS)
+            env.update({"PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "DJANGO_SETTINGS_MODULE": "bench_pubsub_settings"})
+        logs = Path(tmp) / layer
+        logs.mkdir()
+        tickets = args.calls + args.windows * args.rate_calls + 50
+        seed = migrate_and_seed(env, windows=args.windows, tickets=tickets)
+        with daphnes(env, 2, log_dir=logs) as procs:
+            (port_a, _), (port_b, proc_b) = procs
+            path = f"/ws/halls/{seed['hall']}/display/"
+            urls = [f"ws://127.0.0.1:{port_a}{path}", f"ws://127.0.0.1:{port_b}{path}"]
+            t0 = time.perf_counter()
+            screens = await open_screens(urls, seed["screen"], args.screens)
+            results["connect_s"] = round(time.perf_counter() - t0, 1)
+            print(f"{len(screens)} screens connected in {results['connect_s']} s", flush=True)
+            desk_a, desk_b = Desk(port_a, seed["manager"]), Desk(port_b, seed["manager"])
+
+            results["paced"] = await paced_latency(screens, desk_a, seed["windows"][0], args.calls)
+            print("paced:", results["paced"], flush=True)
+            results["sustained"] = await sustained_rate(screens, [desk_a, desk_b], seed["windows"], args.rate_calls)
+            print("sustained:", results["sustained"], flush=True)
+            for s in screens:
+                await s.close()
+            await asyncio.sleep(1)
+
+            results["memory"] = await memory(urls[1], seed["screen"], proc_b.pid, args.memory)
+            print("memory:", results["memory"], flush=True)
+    return results
+
+
+async def main(args):
+    raise_fd_limit(4 * (args.screens + args.memory) + 1024)
+    results = {"args": vars(args), "loadavg_at_start": os.getloadavg(), "cpus": os.cpu_count()}
+    redis_url = private_redis(REDIS)
+    with tempfile.TemporaryDirectory() as tmp:
+        for layer in (["core", "pubsub"] if args.layer == "both" else [args.layer]):
+            print(f"--- channel layer: {layer}", flush=True)
+            results[layer] = await run_layer(args, layer, redis_url, tmp)
+    results["redis_floor"] = await redis_floor(redis_url, args.screens)
+    print("redis floor:", results["redis_floor"], flush=True)
+    results["loadavg_at_end"] = os.getloadavg()
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "screens.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screens", type=int, default=500)
+    parser.add_argument("--calls", type=int, default=50, help="paced call-next requests")
+    parser.add_argument("--windows", type=int, default=8, help="windows calling at once for the rate run")
+    parser.add_argument("--rate-calls", type=int, default=10, help="calls per window in the rate run")
+    parser.add_argument("--memory", type=int, default=1000, help="connections for the RSS measurement")
+    parser.add_argument("--layer", choices=["core", "pubsub", "both"], default="both",
+                        help="core: channels_redis RedisChannelLayer as configured; pubsub: RedisPubSubChannelLayer")
+    asyncio.run(main(parser.parse_args()))
