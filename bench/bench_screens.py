@@ -233,8 +233,8 @@ async def run_layer(args, layer, redis_url, tmp):
         if layer == "pubsub":  # the settings module stays as shipped; the bench swaps the layer
             (Path(tmp) / "bench_pubsub_settings.py").write_text(PUBSUB_SETTINGS)
             env.update({"PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "DJANGO_SETTINGS_MODULE": "bench_pubsub_settings"})
-        logs = Path(tmp) / layer
-        logs.mkdir()
+        logs = ROOT / "bench" / "results" / "screens-logs" / layer  # daphne output, kept for a look afterwards
+        logs.mkdir(parents=True, exist_ok=True)
         tickets = args.calls + args.windows * args.rate_calls + 50
         seed = migrate_and_seed(env, windows=args.windows, tickets=tickets)
         with daphnes(env, 2, log_dir=logs) as procs:

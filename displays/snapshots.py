@@ -9,17 +9,16 @@ transaction takes the write lock), so state and N always agree.
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Count
 
+from hallops.api import catalogue  # the API's read models: kiosk list, waiting list, transfer chain
 from hallops.core import events
 from hallops.core.alerts import hall_alerts
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
-from hallops.core.estimates import ahead_of, estimated_wait_seconds
 from hallops.core.load import hall_load
-from hallops.core.models import Device, HallEvent, Ticket, TicketStatus, Window, WindowService
+from hallops.core.models import Device, HallEvent, Service, Ticket, TicketStatus, Window, WindowService
 from hallops.core.models.ticket import ACTIVE_STATUSES
-from hallops.core.serializers import iso, staff_brief, ticket_dict, window_brief, window_dict
+from hallops.core.serializers import iso, ticket_dict, window_brief, window_dict
 
 RECENT_CALLS = 10
 
@@ -35,8 +34,7 @@ def consistent_read():
 
 
 def current_ticket(window):
-    t = (Ticket.objects.filter(window=window, status__in=ACTIVE_STATUSES)
-         .select_related("service", "window").order_by("-called_at").first())
+    t = catalogue.current_ticket(window)
     return ticket_dict(t) if t else None
 
 
@@ -46,32 +44,19 @@ def recent_calls(hall, now, limit=RECENT_CALLS):
     return [e.as_message() for e in rows]
 
 
-def waiting_by_service(hall, now=None):
-    """Per active service: waiting count, estimated wait, open windows, remaining quota (kiosk and hall screen)."""
-    now = now or clock_now()
-    load = hall_load(hall, now)
-    day = local_day(now)
-    issued = dict(
-        Ticket.objects.filter(hall=hall, day=day, transferred_from__isnull=True)
-        .values("service__code").annotate(n=Count("pk")).values_list("service__code", "n")
-    )
-    quotas = dict(hall.services.filter(active=True).values_list("code", "daily_quota"))
-    out = []
-    for s in load["services"]:
-        quota = quotas.get(s["code"])
-        out.append({
-            "code": s["code"], "name": s["name"], "zone": s["zone"], "prefix": s["prefix"],
-            "waiting": s["waiting"], "estimated_wait_s": s["estimated_wait_s"],
-            "open": s["open_windows"] > 0, "open_windows": s["open_windows"],
-            "remaining": None if quota is None else max(0, quota - issued.get(s["code"], 0)),
-        })
-    return load["seq"], out
+def waiting_by_service(hall):
+    """(seq, the kiosk's list of matters): waiting, estimated wait, open, remaining quota."""
+    with consistent_read():
+        seq, rows = events.last_seq(hall.pk), catalogue.services_catalogue(hall)
+    for r in rows:
+        r["remaining"] = r["remaining_quota"]  # the name the pages were written against
+    return seq, rows
 
 
 def hall_display(hall):
     with consistent_read():
         now = clock_now()
-        seq, services = waiting_by_service(hall, now)
+        seq, services = waiting_by_service(hall)
         windows = [
             {"id": w.pk, "number": w.number, "name": w.name, "state": w.state}
             for w in Window.objects.filter(hall=hall).select_related("zone")
@@ -85,7 +70,7 @@ def hall_display(hall):
 
 
 def _window(window_id):
-    return Window.objects.select_related("zone", "staff__staff").get(pk=window_id)
+    return Window.objects.select_related("hall", "zone", "staff__staff").get(pk=window_id)
 
 
 def window_screen(window):
@@ -95,29 +80,20 @@ def window_screen(window):
         return {"seq": seq, "window": window_dict(w), "current": current_ticket(w)}
 
 
-def waiting_list(window, now=None):
-    """The citizens the window may call, in the order it would see them (priority class, then queue time)."""
-    now = now or clock_now()
-    service_ids = list(WindowService.objects.filter(window=window).values_list("service_id", flat=True))
-    rows = (
-        Ticket.objects.filter(day=local_day(now), status=TicketStatus.WAITING, hall_id=window.hall_id)
-        .filter(service_id__in=service_ids) | Ticket.objects.filter(
-            day=local_day(now), status=TicketStatus.WAITING, target_window=window)
-    )
-    rows = rows.select_related("service").order_by("rank", "queue_at")[:200]
-    return [
-        {"id": str(t.pk), "number": t.number, "service": t.service.code, "service_name": t.service.name,
-         "priority": t.priority, "waited_s": max(0, int((now - t.issued_at).total_seconds())),
-         "designated": t.target_window_id == window.pk}
-        for t in rows
-    ]
+def waiting_list(window) -> dict:
+    """The citizens the window may call, in the order call_next would take them."""
+    rows, count = catalogue.window_queue(window)
+    names = dict(Service.objects.filter(hall_id=window.hall_id).values_list("code", "name"))
+    for r in rows:  # plus the names the console page was written against
+        r["service_name"], r["designated"] = names.get(r["service"]), r["transferred"]
+    return {"waiting": rows, "waiting_count": count}
 
 
 def console(window):
     with consistent_read():
         seq = events.last_seq(window.hall_id)
         w = _window(window.pk)
-        return {"seq": seq, "window": window_dict(w), "current": current_ticket(w), "waiting": waiting_list(w)}
+        return {"seq": seq, "window": window_dict(w), "current": current_ticket(w), **waiting_list(w)}
 
 
 def devices(hall):
@@ -158,35 +134,32 @@ def public_ticket(t) -> dict:
             "issued_at": iso(t.issued_at), "called_at": iso(t.called_at)}
 
 
-def ticket_position(ticket) -> dict:
-    if ticket.status != TicketStatus.WAITING:
-        return {"ahead": 0, "estimated_wait_s": 0}
-    ahead = ahead_of(ticket)
-    return {"ahead": ahead, "estimated_wait_s": estimated_wait_seconds(ticket.service, ahead)}
-
-
 def latest_of(ticket_id):
     """The ticket a citizen follows: after a transfer, the new ticket that carries the same number."""
-    t = Ticket.objects.select_related("service", "window").get(pk=ticket_id)
-    while t.status == TicketStatus.TRANSFERRED:
-        nxt = Ticket.objects.select_related("service", "window").filter(transferred_from=t).first()
-        if nxt is None:
-            break
-        t = nxt
-    return t
+    return catalogue.latest_in_chain(Ticket.objects.select_related("service", "window").get(pk=ticket_id))
+
+
+def _tracked(ticket_id):
+    with consistent_read():
+        ticket = Ticket.objects.select_related("service", "window").get(pk=ticket_id)
+        return events.last_seq(ticket.hall_id), catalogue.track(ticket)
 
 
 def ticket_tracking(ticket_id):
-    with consistent_read():
-        t = latest_of(ticket_id)
-        seq = events.last_seq(t.hall_id)
-        return {"seq": seq, "ticket": public_ticket(t), **ticket_position(t)}
+    seq, t = _tracked(ticket_id)
+    return {
+        "seq": seq,
+        "ticket": {"id": t["id"], "number": t["number"], "status": t["status"],
+                   "service": {"code": t["service"], "name": t["service_name"]}, "window": t["window"],
+                   "issued_at": t["issued_at"], "called_at": t["called_at"]},
+        "ahead": t["ahead"] or 0, "estimated_wait_s": t["estimated_wait_s"] or 0,
+    }
 
 
 def ticket_ahead(ticket_id):
-    with consistent_read():
-        t = latest_of(ticket_id)
-        return {"seq": events.last_seq(t.hall_id), "ticket_status": t.status, **ticket_position(t)}
+    seq, t = _tracked(ticket_id)
+    return {"seq": seq, "ticket_status": t["status"], "ahead": t["ahead"] or 0,
+            "estimated_wait_s": t["estimated_wait_s"] or 0}
 
 
 def service_codes_of(window) -> set:

@@ -100,7 +100,8 @@ class ConsoleConsumer(WindowActions, HallStreamConsumer):
     async def refresh(self):
         def build():
             seq = events.last_seq(self.hall_id)
-            return {"type": "waiting", "seq": seq, "waiting": snapshots.waiting_list(self.window)}
+            window = Window.objects.select_related("hall").get(pk=self.window.pk)
+            return {"type": "waiting", "seq": seq, **snapshots.waiting_list(window)}
         return await self.shared(("console", self.window.pk), build)
 
     def _acting_window(self, content, *, signing_in=False):
