@@ -86,9 +86,11 @@ def daphne_servers(env, count=2):
     try:
         for _ in range(count):
             port = free_port()
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            log = open(RESULTS / f"daphne-{len(procs)}.log", "w")
             p = subprocess.Popen([str(Path(PY).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                   "hallops.asgi:application"], env=env, cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 stdout=log, stderr=subprocess.STDOUT)
             procs.append(p)
             ports.append(port)
         for port in ports:
