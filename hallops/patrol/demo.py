@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from datetime import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,20 +18,6 @@ from hallops.core.models import Device, DeviceKind
 from .models import Camera, LunchRota
 
 VIDEOS = Path(settings.BASE_DIR) / "fixtures" / "videos"
-# Older fixtures name the videos window_seat.avi / waiting_area.avi; scripts/make_demo_videos.py writes these.
-RENAMED = {"window_seat.avi": "seat.avi", "waiting_area.avi": "waiting.avi"}
-
-
-def _existing_video(url: str) -> str:
-    """The device URL, pointed at the generated video when the fixture names a file that is not there."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("", "file"):
-        return url
-    path = Path(unquote(parts.path))
-    if path.exists() or path.name not in RENAMED:
-        return url
-    new = (VIDEOS / RENAMED[path.name]).resolve()
-    return new.as_uri() + (f"?{parts.query}" if parts.query else "")
 
 
 def _truth(name: str) -> dict:
@@ -51,11 +36,11 @@ def load_demo_patrol(hall) -> list[Camera]:
     for device in Device.objects.filter(hall=hall, kind=DeviceKind.CAMERA).select_related("window"):
         watch = (device.options or {}).get("watch", "seat" if device.window_id else "waiting_area")
         camera, created = Camera.objects.get_or_create(hall=hall, name=device.name, defaults={
-            "url": _existing_video(device.url), "window": device.window,
+            "url": device.url, "window": device.window,
             "zone": device.window.zone if device.window_id else None, "device": device, "fps": 2.0,
         })
         if not created:
-            camera.url = _existing_video(device.url)
+            camera.url = device.url
             camera.window = device.window
         if watch == "seat" and seat:
             if not camera.regions.get("seat"):

@@ -62,7 +62,7 @@ def test_cameras_play_the_demo_videos_from_the_repository(demo, settings):
     cams = Device.objects.filter(hall__code="demo", kind=DeviceKind.CAMERA)
     videos = Path(settings.BASE_DIR) / "fixtures" / "videos"
     urls = {c.url for c in cams}
-    assert urls == {(videos / "window_seat.avi").as_uri() + "?loop=1", (videos / "waiting_area.avi").as_uri() + "?loop=1"}
+    assert urls == {(videos / "seat.avi").as_uri() + "?loop=1", (videos / "waiting.avi").as_uri() + "?loop=1"}
     assert cams.filter(window__isnull=False).exists() and cams.filter(window__isnull=True).exists()
 
 

@@ -281,6 +281,10 @@ def load_demo(path=FIXTURE, *, password=DEFAULT_PASSWORD, always_open=False, sig
                 _sign_in_staff(hall, windows, users, seats, summary, now)
         if tokens:
             _issue_tokens([h for h, *_ in loaded], summary)
+        from hallops.patrol.demo import load_demo_patrol  # the patrol app's cameras, regions and lunch rota
+
+        for hall, *_ in loaded:
+            load_demo_patrol(hall)
     return summary
 
 
