@@ -43,7 +43,10 @@ demo: $(STAMP) var
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(PY) manage.py load_demo --always-open --tokens
 	$(PY) manage.py demo_urls --base http://$(HOST):$(PORT)
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) hallops.asgi:application
+	@# The patrol agent watches the demo videos in its own process, as in a real hall.
+	@$(PY) manage.py run_patrol_agent --hall demo > var/patrol-agent.log 2>&1 & agent=$$!; \
+	  trap "kill $$agent 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) hallops.asgi:application
 
 test: $(STAMP) system-deps var
 	$(PY) -m pytest $(PYTEST_ARGS)
