@@ -14,6 +14,7 @@ import json
 import logging
 import time
 import weakref
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -44,6 +45,20 @@ def db(fn):
 # Per event loop (one per process in daphne): hall-wide state being computed, shared by the sockets
 # of the process so 500 hall screens cost one query set per refresh, not 500.
 _shared_state = weakref.WeakKeyDictionary()
+# Likewise the replays of a gap: every screen of a process misses the same messages at once.
+_replays = weakref.WeakKeyDictionary()
+REPLAYS_KEPT = 64
+
+
+async def replay_shared(hall_id, after: int, upto: int):
+    """replay() of a closed range; the log never changes below a seq that has arrived, so it can be kept."""
+    pending = _replays.setdefault(asyncio.get_running_loop(), {})
+    key = (hall_id, after, upto)
+    if key not in pending:
+        pending[key] = asyncio.ensure_future(db(replay)(hall_id, after, upto))
+        while len(pending) > REPLAYS_KEPT:
+            pending.pop(next(iter(pending)))
+    return await asyncio.shield(pending[key])
 
 
 def replay(hall_id, after: int, upto: int | None = None) -> list[dict]:
@@ -141,8 +156,6 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
         return actor
 
     def _since(self):
-        from urllib.parse import parse_qs
-
         raw = (parse_qs(self.scope.get("query_string", b"").decode()).get("since") or [None])[-1]
         try:
             return int(raw) if raw is not None else None
@@ -176,7 +189,7 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
         if seq <= self.last_seq:
             return  # already sent (or included in the snapshot)
         if seq > self.last_seq + 1:
-            for missed in await db(replay)(self.hall_id, self.last_seq, seq - 1):
+            for missed in await replay_shared(self.hall_id, self.last_seq, seq - 1):
                 await self._emit(missed)
         await self._emit(event)
 
@@ -273,7 +286,7 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
     async def _catch_up(self):
         """Recover events lost at the tail (nothing later arrived to reveal the gap)."""
         if await db(events.last_seq)(self.hall_id) > self.last_seq:
-            for missed in await db(replay)(self.hall_id, self.last_seq):
+            for missed in await db(replay)(self.hall_id, self.last_seq, None):
                 await self._emit(missed)
 
     async def send_error(self, request_id, code, message):

@@ -13,10 +13,9 @@ from hallops.core.models import Evaluation, Ticket
 from .. import snapshots
 from .base import HallStreamConsumer, arg, db, hall_by_code, tickets_of, window_id_of, window_of
 
-HALL_SCREEN_EVENTS = frozenset({
-    "ticket.called", "ticket.issued", "ticket.started", "ticket.finished", "ticket.skipped", "ticket.transferred",
-    "ticket.requeued", "ticket.cancelled", "window.state", "tickets.expired",
-})
+# The hall screen shows calls and window states; its counts come in the throttled `waiting` frame,
+# so the other ticket events (×500 screens each) are not sent to it.
+HALL_SCREEN_EVENTS = frozenset({"ticket.called", "window.state"})
 # Events that move someone in or out of a queue (waiting counts, people ahead, estimates).
 QUEUE_EVENTS = frozenset({
     "ticket.called", "ticket.issued", "ticket.skipped", "ticket.transferred", "ticket.requeued", "ticket.cancelled",
