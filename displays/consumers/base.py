@@ -183,6 +183,16 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
 
     # --- events from the hall group ----------------------------------------------------
 
+    async def dispatch(self, message):
+        if message["type"] == "hall.event":
+            # Channels runs close_old_connections() before every handler: a hop to daphne's single
+            # sync thread per message per socket, where HTTP views also run. With 250 screens in a
+            # process that queued a call-next request ≈ 1 s behind the screens. Forwarding an event
+            # needs no database (a gap replay goes through database_sync_to_async, which cleans up).
+            await self.hall_event(message)
+            return
+        await super().dispatch(message)
+
     async def hall_event(self, message):
         event = message["event"]
         seq = event["seq"]
