@@ -61,11 +61,16 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A bearer token for a staff member or a device. Only its hash is stored."""
 
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("前缀"), max_length=12, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, null=True, blank=True, related_name="tokens")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens",
+        verbose_name=_("用户"),
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, null=True, blank=True, related_name="tokens", verbose_name=_("设备"),
+    )
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     revoked = models.BooleanField(_("已吊销"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()

@@ -47,12 +47,14 @@ ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
 class DailyCounter(models.Model):
     """Last number issued for a prefix on a local day; its row lock serialises numbering."""
 
-    hall = models.ForeignKey("core.Hall", on_delete=models.CASCADE)
-    prefix = models.CharField(max_length=2)
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    hall = models.ForeignKey("core.Hall", on_delete=models.CASCADE, verbose_name=_("大厅"))
+    prefix = models.CharField(_("号码前缀"), max_length=2)
+    day = models.DateField(_("日期"))
+    last = models.PositiveIntegerField(_("已发最大号"), default=0)
 
     class Meta:
+        verbose_name = _("每日号码计数")
+        verbose_name_plural = _("每日号码计数")
         constraints = [models.UniqueConstraint(fields=["hall", "prefix", "day"], name="one_counter_per_prefix_day")]
 
 
@@ -65,8 +67,10 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", _("已取消")
         NO_SHOW = "no_show", _("爽约")
 
-    hall = models.ForeignKey("core.Hall", on_delete=models.CASCADE, related_name="appointments")
-    service = models.ForeignKey("core.Service", on_delete=models.PROTECT, related_name="appointments")
+    hall = models.ForeignKey("core.Hall", on_delete=models.CASCADE, related_name="appointments", verbose_name=_("大厅"))
+    service = models.ForeignKey(
+        "core.Service", on_delete=models.PROTECT, related_name="appointments", verbose_name=_("事项"),
+    )
     code = models.CharField(_("预约码"), max_length=12, unique=True)
     citizen_name = models.CharField(_("姓名"), max_length=40, blank=True)
     citizen_phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -89,7 +93,7 @@ class Ticket(models.Model):
     number = models.CharField(_("号码"), max_length=12)
     priority = models.CharField(_("优先类别"), max_length=12, choices=Priority.choices, default=Priority.NORMAL)
     # 0 statutory priority, 1 appointment, 2 normal: the first sort key of call_next.
-    rank = models.PositiveSmallIntegerField(default=2)
+    rank = models.PositiveSmallIntegerField(_("排序级别"), default=2)
     channel = models.CharField(_("取号渠道"), max_length=12, choices=Channel.choices, default=Channel.KIOSK)
     status = models.CharField(_("状态"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.WAITING)
     # Position in the queue: the issue time, moved back on requeue and forward to the slot for appointments.
@@ -116,7 +120,7 @@ class Ticket(models.Model):
         verbose_name=_("转自"),
     )
     appointment = models.OneToOneField(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket",
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket", verbose_name=_("预约"),
     )
 
     class Meta:
