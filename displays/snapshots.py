@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from hallops.api import catalogue  # the API's read models: kiosk list, waiting list, transfer chain
 from hallops.core import events
 from hallops.core.alerts import hall_alerts
+from hallops.patrol.alerts import patrol_alerts
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.load import hall_load
@@ -108,7 +109,7 @@ def load_with_alerts(hall):
     """hall_load plus device health and the alerts derived from both (dashboard snapshot and `load` frames)."""
     with consistent_read():
         load = {**hall_load(hall), "devices": devices(hall)}
-        return {**load, "alerts": hall_alerts(hall, load)}
+        return {**load, "alerts": hall_alerts(hall, load) + patrol_alerts(hall)}
 
 
 def kiosk(hall):

@@ -80,7 +80,10 @@ class KioskConsumer(HallStreamConsumer):
         return snapshots.kiosk(self.hall)
 
     def render(self, event):
-        return []  # a kiosk needs the recomputed list, not other citizens' tickets
+        # A kiosk needs the recomputed list, not other citizens' tickets; only its own print results.
+        if event["type"] == "print.result" and self.actor.device is not None and event.get("kiosk") == self.actor.device.pk:
+            return [event]
+        return []
 
     def wants_refresh(self, event):
         return event["type"] in QUEUE_EVENTS or event["type"] == "window.state"

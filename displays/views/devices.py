@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from devices.adapters import printer_for_kiosk
 from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
 from hallops.core import actors
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone
@@ -29,6 +30,10 @@ def kiosk(request, hall, actor):
         "issue_url": f"/api/v1/halls/{hall.code}/tickets/",
         "check_in_url": f"/api/v1/halls/{hall.code}/check-in/",
         "qr_url": "/t/{id}/qr.svg",
+        "reprint_url": "/api/v1/tickets/{id}/reprint/",
+        # Whether a ticket printer is bound decides if the page waits for a print result.
+        "has_printer": bool(actor.device and printer_for_kiosk(actor.device)),
+        "print_wait_s": 10,
         "idle_s": KIOSK_IDLE_S,
         "zones": [{"code": z.code, "name": z.name} for z in Zone.objects.filter(hall=hall)],
         "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices
@@ -45,6 +50,9 @@ def kiosk(request, hall, actor):
             "ahead": _("您前面还有 {n} 人"),
             "print_ok": _("号票已打印，请取票"),
             "print_failed": _("号票打印失败：{message}。请记下号码或扫码查看"),
+            "printing": _("正在打印号票…"),
+            "print_timeout": _("打印机无响应"),
+            "reprint": _("补打号票"),
         },
     }
     return _page(request, "displays/kiosk.html", _("取号机"), config, hall=hall)

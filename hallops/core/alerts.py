@@ -8,8 +8,11 @@
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WARNING, CRITICAL = "warning", "critical"
+PROBLEMS = {"paper_out": gettext_lazy("缺纸"), "paper_low": gettext_lazy("纸将用尽"),
+            "cover_open": gettext_lazy("纸仓盖打开"), "offline": gettext_lazy("离线")}
 
 
 def _dt(value):
@@ -63,6 +66,17 @@ def hall_alerts(hall, load: dict) -> list[dict]:
             })
 
     for d in load.get("devices", ()):
+        problem = (d.get("status") or {}).get("problem")
+        if d.get("enabled", True) and problem and problem != "offline":
+            # A printer out of paper still answers; it needs a person now, not after two heartbeats.
+            out.append({
+                "kind": "device_fault", "severity": CRITICAL if problem == "paper_out" else WARNING,
+                "device": {"id": d.get("id"), "kind": d["kind"], "name": d["name"], "window": d.get("window")},
+                "problem": problem,
+                "message": _("设备%(name)s故障：%(problem)s") % {"name": d["name"], "problem": PROBLEMS.get(problem, problem)},
+                "since": d.get("last_seen"),
+            })
+            continue
         last_seen = _dt(d.get("last_seen"))
         # A device that has never reported is not configured yet, not offline.
         if not d.get("enabled", True) or d.get("online") or last_seen is None:

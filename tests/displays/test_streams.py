@@ -161,3 +161,25 @@ async def test_dashboard_gets_load_alerts_and_devices_then_a_throttled_load_afte
     assert len(loads) <= 2  # three events, at most one load per second
     assert loads[-1]["totals"]["waiting"] == 3
     await comm.disconnect()
+
+
+async def test_kiosk_hears_the_print_results_of_its_own_tickets_only(hall):
+    from django.db import transaction
+
+    from hallops.core import events
+    from hallops.core.models import Device, DeviceKind
+
+    h = hall
+    kiosk = await db(lambda: Device.objects.get(hall=h.hall, kind=DeviceKind.KIOSK))()
+
+    def printed(kiosk_id, number, ok):
+        with transaction.atomic():
+            events.record(h.hall.pk, "print.result", {"ticket": {"id": number, "number": number}, "kiosk": kiosk_id,
+                                                      "ok": ok, "error": None if ok else "paper_out", "message": ""})
+
+    comm, _ = await open_socket("/ws/halls/xicheng/kiosk/", token=h.tokens["kiosk"])
+    await db(printed)(kiosk.pk + 1000, "A001", True)  # another kiosk's printer
+    await db(printed)(kiosk.pk, "A002", False)
+    frames = [f for f in await drain(comm, 0.5) if f["type"] == "print.result"]
+    assert [(f["ticket"]["number"], f["ok"], f["error"]) for f in frames] == [("A002", False, "paper_out")]
+    await comm.disconnect()

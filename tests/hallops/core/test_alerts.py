@@ -68,3 +68,17 @@ def test_an_enabled_device_silent_for_two_heartbeats_is_offline():
     ]))
     assert [(a["kind"], a["device"]["name"], a["message"]) for a in alerts] == [
         ("device_offline", "打印机1", "设备打印机1离线")]
+
+
+def test_a_printer_out_of_paper_is_a_fault_at_once_even_while_it_still_answers():
+    def device(name, problem, online=True, enabled=True):
+        return {"id": 1, "kind": "printer", "name": name, "window": None, "enabled": enabled, "online": online,
+                "heartbeat_s": 30, "last_seen": NOW.isoformat(), "status": {"problem": problem}}
+
+    alerts = hall_alerts(hall(), load(devices=[
+        device("打印机1", "paper_out"), device("打印机2", "cover_open"), device("打印机3", None),
+        device("打印机4", "paper_out", enabled=False), device("打印机5", "offline", online=False),
+    ]))
+    assert [(a["kind"], a["severity"], a["device"]["name"], a["problem"]) for a in alerts] == [
+        ("device_fault", "critical", "打印机1", "paper_out"), ("device_fault", "warning", "打印机2", "cover_open")]
+    assert alerts[0]["message"] == "设备打印机1故障：缺纸"

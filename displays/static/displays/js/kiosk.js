@@ -109,17 +109,42 @@
     $("ticket-ahead").textContent = Live.fmt(T.ahead, {n: t.ahead});
     $("ticket-estimate").textContent = t.estimated_wait_s ? Live.fmt(T.estimate, {m: Live.minutes(t.estimated_wait_s)}) : T.no_wait;
     $("ticket-qr").src = Live.fmt(cfg.qr_url, {id: t.id});
-    showPrintStatus(t.print);
+    current = t;
+    showPrintStatus(cfg.has_printer ? {pending: true} : null);
     show("ticket");
   }
 
-  /* Hook for the printer: the ticket reply may carry "print": {"ok": bool, "message": str}. */
+  /* The printer reports through the kiosk socket ("print.result"); the number and QR stay on
+   * screen whatever happens, and a failed or silent print offers 补打 (reprint). */
+  var current = null, printTimer = null;
   function showPrintStatus(print) {
     var line = $("print-status");
+    clearTimeout(printTimer);
     line.hidden = !print;
+    line.textContent = "";
     if (!print) return;
+    if (print.pending) {
+      line.className = "print-status";
+      line.textContent = T.printing;
+      printTimer = setTimeout(function () { showPrintStatus({ok: false, message: T.print_timeout}); }, cfg.print_wait_s * 1000);
+      return;
+    }
     line.className = "print-status " + (print.ok ? "ok" : "error");
-    line.textContent = print.ok ? (print.message || T.print_ok) : Live.fmt(T.print_failed, {message: print.message || ""});
+    line.appendChild(document.createTextNode(print.ok ? T.print_ok : Live.fmt(T.print_failed, {message: print.message || ""})));
+    if (!print.ok && current) {
+      var ticket = current;
+      line.appendChild(el("button", {class: "btn reprint", id: "reprint", text: T.reprint, onclick: function () {
+        showPrintStatus({pending: true});
+        post(Live.fmt(cfg.reprint_url, {id: ticket.id}), {}).catch(function (err) {
+          showPrintStatus({ok: false, message: (err && err.message) || T.failed});
+        });
+      }}));
+    }
+  }
+
+  function printed(f) {
+    if (!current || !f.ticket || f.ticket.id !== current.id) return;
+    showPrintStatus({ok: f.ok, message: f.message || f.error || ""});
   }
 
   function submit(url, body) {
@@ -171,6 +196,7 @@
     path: cfg.socket, token: token,
     onSnapshot: function (f) { setServices(f.services); },
     onFrame: function (f) { if (f.type === "services") setServices(f.services); },
+    onEvent: function (f) { if (f.type === "print.result") printed(f); },
   });
   home();
 
