@@ -27,11 +27,16 @@ def open_windows_for(service) -> int:
     return WindowService.objects.filter(service=service, window__state__in=SERVING_STATES).count()
 
 
+def waiting_before(service, day, rank, queue_at) -> int:
+    """Waiting tickets of the matter that come before a ticket of this class and queue time."""
+    return Ticket.objects.filter(
+        service=service, day=day, status=TicketStatus.WAITING,
+    ).filter(Q(rank__lt=rank) | Q(rank=rank, queue_at__lt=queue_at)).count()
+
+
 def ahead_of(ticket) -> int:
     """Waiting tickets of the same matter that come before this one in the queue order."""
-    return Ticket.objects.filter(
-        service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING,
-    ).filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, queue_at__lt=ticket.queue_at)).count()
+    return waiting_before(ticket.service_id, ticket.day, ticket.rank, ticket.queue_at)
 
 
 def estimated_wait_seconds(service, ahead: int) -> int:

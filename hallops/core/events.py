@@ -50,14 +50,16 @@ def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
     """Append an event to the hall's log; must run inside the state change's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the transaction of the state change")
-    event = HallEvent.objects.create(
-        hall_id=hall_id, seq=_next_seq(hall_id), type=type, payload=payload,
-        actor=str(actor or "")[:80], created_at=at or clock_now(),
-    )
-    message = event.as_message()
-    transaction.on_commit(lambda: publish(hall_id, message))
+    event = HallEvent(hall_id=hall_id, type=type, payload=payload, actor=str(actor or "")[:80],
+                      created_at=at or clock_now())
     for handler in _effects.get(type, ()):
         handler(event, actor)
+    # The hall's sequence row stays locked until commit and every change in the hall queues on
+    # it, so take it last: side effects above run before, not while holding it.
+    event.seq = _next_seq(hall_id)
+    event.save(force_insert=True)
+    message = event.as_message()
+    transaction.on_commit(lambda: publish(hall_id, message))
     return event
 
 
