@@ -21,6 +21,7 @@ import base64
 import time
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hallops.core import events
 from hallops.core.models import Device, DeviceKind, Priority, Ticket
@@ -171,7 +172,7 @@ def reprint(ticket, actor) -> DeviceCommand:
         printer = last.device if last is not None else None
         kiosk = Device.objects.filter(pk=last.payload.get("kiosk")).first() if last is not None else None
     if printer is None:
-        raise Conflict("没有可用的打印机", code="no_printer")
+        raise Conflict(_("没有可用的打印机"), code="no_printer")
     with transaction.atomic():
         ticket = Ticket.objects.select_related("service", "hall").get(pk=ticket.pk)
         ahead = ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0

@@ -2,6 +2,7 @@
 
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
@@ -79,8 +80,8 @@ def unknown_endpoint(request, rest: str):
         except Resolver404:
             pass
         else:
-            raise NotFound("没有该接口：路径须以 / 结尾", code="no_such_endpoint")
-    raise NotFound("没有该接口", code="no_such_endpoint")
+            raise NotFound(_("没有该接口：路径须以 / 结尾"), code="no_such_endpoint")
+    raise NotFound(_("没有该接口"), code="no_such_endpoint")
 
 
 api.add_router("", fallback)

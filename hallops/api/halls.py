@@ -1,6 +1,7 @@
 """/halls/…: the public catalogue, taking numbers, and a hall's live state."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from hallops.core import actions, actors, events
@@ -54,7 +55,7 @@ def issue(request, hall: str, payload: IssueIn):
     actors.authorize_issue(actor, hall.pk)
     service = Service.objects.filter(hall=hall, code=payload.service).first()
     if service is None:
-        raise NotFound("本大厅没有该事项", code="service_not_found")
+        raise NotFound(_("本大厅没有该事项"), code="service_not_found")
     channel = payload.channel or (Channel.KIOSK if actor.device is not None else Channel.STAFF)
     result = actions.issue_ticket(hall, service, priority=payload.priority, channel=channel, actor=actor)
     return Status(201, _issued(result))

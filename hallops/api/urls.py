@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from .app import api
 
@@ -15,7 +16,7 @@ def _json_405(view):
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             allowed = response.get("Allow", "")
             return JsonResponse(
-                {"error": "method_not_allowed", "message": f"该接口只接受 {allowed}", "details": {"allow": allowed}},
+                {"error": "method_not_allowed", "message": _("该接口只接受 %(methods)s") % {"methods": allowed}, "details": {"allow": allowed}},
                 status=405, headers={"Allow": allowed}, json_dumps_params={"ensure_ascii": False},
             )
         return response

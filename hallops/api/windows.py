@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from hallops.core import actions, actors
@@ -101,11 +102,11 @@ def transfer(request, window_id: Id, payload: TransferIn):
     if payload.service is not None:
         service = Service.objects.filter(hall_id=window.hall_id, code=payload.service).first()
         if service is None:
-            raise Invalid("事项不属于本大厅", code="service_not_found")
+            raise Invalid(_("事项不属于本大厅"), code="service_not_found")
     if payload.window is not None:
         to_window = Window.objects.filter(hall_id=window.hall_id, pk=payload.window).first()
         if to_window is None:
-            raise Invalid("窗口不属于本大厅", code="window_not_found")
+            raise Invalid(_("窗口不属于本大厅"), code="window_not_found")
     return _ticket_reply(actions.transfer(window, service=service, to_window=to_window, actor=actor))
 
 
@@ -145,7 +146,7 @@ def sign_in(request, window_id: Id, payload: SignInIn = None):
         if user is None:
             # Only someone allowed to sign in others learns that a username does not exist.
             actors.authorize_sign_in(actor, window, SimpleNamespace(pk=None))
-            raise Invalid("没有该工作人员", code="user_not_found")
+            raise Invalid(_("没有该工作人员"), code="user_not_found")
     actors.authorize_sign_in(actor, window, user)
     return _window_reply(actions.sign_in(window, user or actor.user, actor=actor))
 

@@ -4,6 +4,8 @@ a device token (header, or `?token=` where a browser cannot set headers) for dev
 
 from urllib.parse import parse_qs
 
+from django.utils.translation import gettext as _
+
 from .actors import Actor
 from .errors import Unauthorized
 from .models import ApiToken
@@ -12,13 +14,13 @@ from .models import ApiToken
 def actor_from_token(raw: str) -> Actor:
     token = ApiToken.objects.lookup(raw.strip()) if raw and raw.strip() else None
     if token is None:
-        raise Unauthorized("令牌无效或已吊销", code="invalid_token")
+        raise Unauthorized(_("令牌无效或已吊销"), code="invalid_token")
     if token.device is not None:
         if not token.device.enabled:
-            raise Unauthorized("设备已停用", code="device_disabled")
+            raise Unauthorized(_("设备已停用"), code="device_disabled")
         return Actor(device=token.device)
     if not token.user.is_active:
-        raise Unauthorized("账号已停用", code="user_inactive")
+        raise Unauthorized(_("账号已停用"), code="user_inactive")
     return Actor(user=token.user)
 
 
