@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallops.core import actions, actors, events
 from hallops.core.actors import Actor
@@ -118,17 +119,37 @@ def apply_ack(gateway, message: dict) -> None:
             _print_result(command, ok, result)
 
 
+# The gateway is Django-free and reports a machine code ("error"); the words a kiosk shows are the
+# server's, so they come from the catalogue. The gateway's own text stays as "detail" (and as the
+# message for a code not listed here, e.g. one a newer gateway invents).
+PRINT_ERRORS = {
+    "expired": gettext_lazy("打印请求已过期"),
+    "paper_out": gettext_lazy("打印机缺纸"),
+    "printer_offline": gettext_lazy("打印机未就绪"),
+    "print_failed": gettext_lazy("打印失败"),
+    "not_a_printer": gettext_lazy("该设备不是打印机"),
+}
+
+
+def print_error_message(code: str | None, fallback: str = "") -> str:
+    """The reader's words for a gateway print error code; the gateway's text for a code we do not know."""
+    known = PRINT_ERRORS.get(code or "")
+    return str(known) if known is not None else (fallback or "")
+
+
 def _print_result(command, ok, result):
     printer = command.device
     status = result.get("status")
     if isinstance(status, dict):
         set_health(printer, bool(status.get("online")) and status.get("paper") != "out", status)
     p = command.payload
+    error = result.get("error") or "print_failed"
     events.record(printer.hall_id, "print.result", {
         "ticket": {"id": p.get("ticket"), "number": p.get("number")},
         "printer": {"id": printer.pk, "name": printer.name}, "kiosk": p.get("kiosk"),
         "command": str(command.pk), "ok": ok, "reprint": bool(p.get("reprint")),
-        "error": None if ok else result.get("error", "print_failed"), "message": result.get("message", ""),
+        "error": None if ok else error, "detail": result.get("message", ""),
+        "message": "" if ok else print_error_message(error, result.get("message", "")),
     }, f"device:{printer.name}")
 
 

@@ -239,6 +239,8 @@ class Drivers:
         printer = self.printers.get(device_id)
         if printer is None:
             raise CommandFailed({"error": "not_a_printer"})
+        # "error" is the contract: the server words it in the reader's language (devices.hub.PRINT_ERRORS);
+        # "message" is only a fallback for a server that does not know the code.
         expires = payload.get("expires_at")
         if expires is not None and time.time() > float(expires):
             raise CommandFailed({"error": "expired", "message": "打印请求已过期"})
