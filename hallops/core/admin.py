@@ -17,9 +17,9 @@ from .models import (
     Window, WindowService, Zone,
 )
 
-admin.site.site_header = "hallops 政务服务大厅现场管理"
-admin.site.site_title = "hallops 管理"
-admin.site.index_title = "大厅配置与记录"
+admin.site.site_header = _("hallops 政务服务大厅现场管理")
+admin.site.site_title = _("hallops 管理")
+admin.site.index_title = _("大厅配置与记录")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +43,7 @@ class Window(models.Model):
         constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_number_per_hall")]
 
     def __str__(self):
-        return f"{self.number}号 {self.name}"
+        return gettext("%(n)s号 %(name)s") % {"n": self.number, "name": self.name}
 
 
 class WindowService(models.Model):
