@@ -138,7 +138,7 @@ def regions(request, hall, actor, camera_id):
         return JsonResponse({"ok": True, "regions": camera.regions})
     config = {"regions": camera.regions or {}, "save_url": request.path,
               "image_url": f"/patrol/{hall.code}/cameras/{camera.pk}/snapshot.jpg",
-              "text": {"saved": _("已保存"), "failed": _("保存失败")}}
+              "text": {"saved": _("已保存"), "failed": _("保存失败"), "failed_because": _("保存失败：{message}")}}
     return render(request, "patrol/regions.html", {
         "title": _("区域设置"), "hall": hall, "camera": camera, "config": config,
         "kinds": [("seat", _("座位区")), ("counter", _("柜台区")), ("waiting", _("等候区"))],

@@ -56,7 +56,7 @@
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
       body: JSON.stringify({regions: body})
     }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
-      .then(function (res) { status.textContent = res[0] ? config.text.saved : config.text.failed + "：" + (res[1].message || ""); })
+      .then(function (res) { status.textContent = res[0] ? config.text.saved : config.text.failed_because.replace("{message}", res[1].message || ""); })
       .catch(function () { status.textContent = config.text.failed; });
   });
   img.addEventListener("load", draw);
