@@ -204,11 +204,60 @@ def test_a_request_without_a_token_is_refused_in_english_for_accept_language_en(
     assert r.status_code == 401 and r.json()["message"] == "Log in or provide a valid token"
 
 
-@pytest.mark.xfail(strict=True, reason="hallops/api/halls.py raises NotFound('本大厅没有该事项') without gettext")
 def test_an_unknown_matter_code_is_refused_in_english_for_accept_language_en(client, kiosk_token):
     assert _issue(client, kiosk_token, "nope").json()["message"] == "本大厅没有该事项"
     en = _issue(client, kiosk_token, "nope", HTTP_ACCEPT_LANGUAGE="en")
     assert en.status_code == 404 and en.json()["message"] == "This hall has no such matter"
+
+
+def test_an_invalid_token_is_refused_in_english_for_accept_language_en(client, hall):
+    zh = _issue(client, "not-a-token", "biz")
+    assert zh.status_code == 401 and zh.json() == {"error": "invalid_token", "message": "令牌无效或已吊销"}
+    en = _issue(client, "not-a-token", "biz", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.status_code == 401
+    assert en.json() == {"error": "invalid_token", "message": "The token is invalid or has been revoked"}
+
+
+def test_an_unknown_hall_and_an_unknown_endpoint_are_refused_in_english_for_accept_language_en(client, kiosk_token):
+    assert _issue(client, kiosk_token, "biz").status_code == 201  # the same request to a real hall works
+    r = client.post("/api/v1/halls/nowhere/tickets/", {"service": "biz"}, content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {kiosk_token}", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 404 and r.json()["message"] == "No such hall"
+    r = client.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 404 and r.json() == {"error": "no_such_endpoint", "message": "No such endpoint"}
+
+
+def test_a_wrong_method_is_refused_in_english_and_names_the_allowed_ones(client, db):
+    r = client.delete("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 405
+    assert r.json()["message"] == f"This endpoint only accepts {r['Allow']}" and "GET" in r["Allow"]
+    assert client.delete("/api/v1/me/").json()["message"] == f"该接口只接受 {r['Allow']}"
+
+
+def test_a_print_error_code_from_the_gateway_is_worded_by_the_server_in_the_active_language():
+    from django.utils import translation
+
+    from devices.hub import print_error_message
+
+    with translation.override("zh-hans"):
+        assert print_error_message("paper_out", "printer says: no paper") == "打印机缺纸"
+    with translation.override("en"):
+        assert print_error_message("paper_out", "printer says: no paper") == "The printer is out of paper"
+        assert print_error_message("expired", "打印请求已过期") == "The print request has expired"
+        # A code this server does not know (a newer gateway): the gateway's own words, not nothing.
+        assert print_error_message("jammed", "cutter jammed") == "cutter jammed"
+
+
+def test_a_window_is_named_in_the_active_language():
+    from django.utils import translation
+
+    from hallops.core.models import Window
+
+    w = Window(number=3, name="综合窗口")
+    with translation.override("zh-hans"):
+        assert str(w) == "3号 综合窗口"
+    with translation.override("en"):
+        assert str(w) == "Window 3 综合窗口"
 
 
 def test_the_admin_index_in_english_names_every_model_in_english(client, db):
