@@ -237,15 +237,19 @@ async def run_layer(args, layer, redis_url, tmp):
         logs.mkdir(parents=True, exist_ok=True)
         tickets = args.calls + args.windows * args.rate_calls + 50
         seed = migrate_and_seed(env, windows=args.windows, tickets=tickets)
-        with daphnes(env, 2, log_dir=logs) as procs:
-            (port_a, _), (port_b, proc_b) = procs
+        # --split: a deployment that routes /api/ to one daphne and /ws/ to two others, so the
+        # HTTP views do not share a sync thread with the screens' work.
+        with daphnes(env, 3 if args.split else 2, log_dir=logs) as procs:
+            (port_a, _), (port_b, proc_b) = procs[0], procs[1]
             path = f"/ws/halls/{seed['hall']}/display/"
-            urls = [f"ws://127.0.0.1:{port_a}{path}", f"ws://127.0.0.1:{port_b}{path}"]
+            socket_ports = [p for p, _ in procs[1:]] if args.split else [port_a, port_b]
+            urls = [f"ws://127.0.0.1:{p}{path}" for p in socket_ports]
             t0 = time.perf_counter()
             screens = await open_screens(urls, seed["screen"], args.screens)
             results["connect_s"] = round(time.perf_counter() - t0, 1)
             print(f"{len(screens)} screens connected in {results['connect_s']} s", flush=True)
-            desk_a, desk_b = Desk(port_a, seed["manager"]), Desk(port_b, seed["manager"])
+            desk_a = Desk(port_a, seed["manager"])
+            desk_b = Desk(port_a if args.split else port_b, seed["manager"])
 
             results["paced"] = await paced_latency(screens, desk_a, seed["windows"][0], args.calls)
             print("paced:", results["paced"], flush=True)
@@ -255,7 +259,7 @@ async def run_layer(args, layer, redis_url, tmp):
                 await s.close()
             await asyncio.sleep(1)
 
-            results["memory"] = await memory(urls[1], seed["screen"], proc_b.pid, args.memory)
+            results["memory"] = await memory(f"ws://127.0.0.1:{port_b}{path}", seed["screen"], proc_b.pid, args.memory)
             print("memory:", results["memory"], flush=True)
     return results
 
@@ -273,7 +277,7 @@ async def main(args):
     results["loadavg_at_end"] = os.getloadavg()
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "screens.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (out / ("screens-split.json" if args.split else "screens.json")).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return results
 
 
@@ -284,6 +288,8 @@ if __name__ == "__main__":
     parser.add_argument("--windows", type=int, default=8, help="windows calling at once for the rate run")
     parser.add_argument("--rate-calls", type=int, default=10, help="calls per window in the rate run")
     parser.add_argument("--memory", type=int, default=1000, help="connections for the RSS measurement")
+    parser.add_argument("--split", action="store_true",
+                        help="three daphnes: HTTP calls on one, the screens on the other two")
     parser.add_argument("--layer", choices=["core", "pubsub", "both"], default="both",
                         help="core: channels_redis RedisChannelLayer as configured; pubsub: RedisPubSubChannelLayer")
     asyncio.run(main(parser.parse_args()))

@@ -76,12 +76,14 @@ def manage(env, *args, capture=False):
 def run_script(env, code: str) -> str:
     """Run Python with Django set up against env's database; returns stdout."""
     prelude = "import django; django.setup()\n"
-    out = subprocess.run([PY, "-c", prelude + code], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run([PY, "-c", prelude + code], env=env, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"script failed:\n{out.stderr[-3000:]}")
     return out.stdout
 
 
 @contextmanager
-def daphne_servers(env, count=2):
+def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2"))):
     procs, ports = [], []
     try:
         for _ in range(count):

@@ -4,9 +4,10 @@ Order and no loss: events are published after commit from many threads and proce
 messages can arrive out of order, twice, or not at all (channels_redis drops past its capacity).
 Each socket remembers the last seq it processed; an older or repeated seq is dropped, and a seq
 that jumps ahead first replays the missing ones from the HallEvent log. The snapshot is read after
-joining the group, so whatever is committed after the snapshot reaches the socket; events that
-arrive while the snapshot is built wait in the channel's receive queue (Channels dispatches one
-handler at a time) and the seq check drops those the snapshot already includes.
+joining the hall's fan-out, so whatever is committed after the snapshot reaches the socket; events
+that arrive while the snapshot is built wait in the socket's inbox, and the seq check drops those
+the snapshot already includes. Each process holds one channel-layer subscription per hall and fans
+events out to its sockets in memory (_Fanout).
 """
 
 import asyncio
@@ -59,6 +60,63 @@ async def replay_shared(hall_id, after: int, upto: int):
         while len(pending) > REPLAYS_KEPT:
             pending.pop(next(iter(pending)))
     return await asyncio.shield(pending[key])
+
+
+class _Fanout:
+    """One channel-layer subscription per hall per process; its sockets get each event from it.
+
+    With channels_redis every group member is a Redis list the layer pushes to and a socket polls;
+    500 screens made 500 pushes and 500 receives per call. One member per process, fanning out in
+    memory, makes that one of each.
+    """
+
+    def __init__(self, hall_id):
+        self.hall_id = hall_id
+        self.sockets = set()
+        self.started = None
+
+    async def _start(self, layer):
+        self.layer = layer
+        self.channel = await layer.new_channel()
+        await layer.group_add(events.hall_group(self.hall_id), self.channel)
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self):
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis away: sockets catch up on ping or on the next event's gap
+                log.exception("hall %s fan-out receive failed", self.hall_id)
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") == "hall.event":
+                for socket in list(self.sockets):
+                    socket.inbox.put_nowait(message["event"])
+
+    async def join(self, socket, layer):
+        if self.started is None:
+            self.started = asyncio.ensure_future(self._start(layer))
+        await asyncio.shield(self.started)
+        self.sockets.add(socket)
+
+    async def leave(self, socket):
+        self.sockets.discard(socket)
+        if not self.sockets and self.started is not None and self.started.done():
+            _fanouts.get(asyncio.get_running_loop(), {}).pop(self.hall_id, None)
+            self.task.cancel()
+            await self.layer.group_discard(events.hall_group(self.hall_id), self.channel)
+
+
+_fanouts = weakref.WeakKeyDictionary()  # event loop -> {hall_id: _Fanout}
+
+
+def fanout(hall_id) -> _Fanout:
+    halls = _fanouts.setdefault(asyncio.get_running_loop(), {})
+    if hall_id not in halls:
+        halls[hall_id] = _Fanout(hall_id)
+    return halls[hall_id]
 
 
 def replay(hall_id, after: int, upto: int | None = None) -> list[dict]:
@@ -132,8 +190,11 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
         except HallopsError as e:
             await self.refuse(e)
             return
-        self.group = events.hall_group(self.hall_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Join before reading the snapshot: what commits after it waits in the inbox, and the seq
+        # check drops what the snapshot already includes.
+        self.inbox = asyncio.Queue()
+        self._emitting = asyncio.Lock()
+        await fanout(self.hall_id).join(self, self.channel_layer)
         self.joined = True
         since = self._since()
         resumed = None
@@ -149,6 +210,17 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "resumed", "seq": since, "last_seq": head})
             for event in missed:
                 await self._emit(event)
+        self._pump = asyncio.ensure_future(self._pump_inbox())
+
+    async def _pump_inbox(self):
+        while True:
+            event = await self.inbox.get()
+            try:
+                await self.hall_event({"event": event})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s socket of hall %s failed on event %s", self.kind, self.hall_id, event.get("seq"))
 
     def _authenticate(self):
         actor = actor_from_scope(self.scope)
@@ -178,30 +250,25 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
         task = getattr(self, "_refresh_task", None)
         if task is not None:
             task.cancel()
+        pump = getattr(self, "_pump", None)
+        if pump is not None:
+            pump.cancel()
         if getattr(self, "joined", False):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.joined = False
+            await fanout(self.hall_id).leave(self)
 
     # --- events from the hall group ----------------------------------------------------
-
-    async def dispatch(self, message):
-        if message["type"] == "hall.event":
-            # Channels runs close_old_connections() before every handler: a hop to daphne's single
-            # sync thread per message per socket, where HTTP views also run. With 250 screens in a
-            # process that queued a call-next request ≈ 1 s behind the screens. Forwarding an event
-            # needs no database (a gap replay goes through database_sync_to_async, which cleans up).
-            await self.hall_event(message)
-            return
-        await super().dispatch(message)
 
     async def hall_event(self, message):
         event = message["event"]
         seq = event["seq"]
         if seq <= self.last_seq:
             return  # already sent (or included in the snapshot)
-        if seq > self.last_seq + 1:
-            for missed in await replay_shared(self.hall_id, self.last_seq, seq - 1):
-                await self._emit(missed)
-        await self._emit(event)
+        async with self._emitting:
+            if seq > self.last_seq + 1:
+                for missed in await replay_shared(self.hall_id, self.last_seq, seq - 1):
+                    await self._emit(missed)
+            await self._emit(event)
 
     async def _emit(self, event):
         if event["seq"] <= self.last_seq:
@@ -296,8 +363,9 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
     async def _catch_up(self):
         """Recover events lost at the tail (nothing later arrived to reveal the gap)."""
         if await db(events.last_seq)(self.hall_id) > self.last_seq:
-            for missed in await db(replay)(self.hall_id, self.last_seq, None):
-                await self._emit(missed)
+            async with self._emitting:
+                for missed in await db(replay)(self.hall_id, self.last_seq, None):
+                    await self._emit(missed)
 
     async def send_error(self, request_id, code, message):
         frame = {"type": "error", "error": code, "message": str(message)}

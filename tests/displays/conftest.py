@@ -94,11 +94,18 @@ async def expect_closed(comm, code):
     assert out == {"type": "websocket.close", "code": code}
 
 
+async def _next_frame(comm):
+    held = getattr(comm, "held", None)
+    if held:
+        return held.pop(0)
+    return await comm.receive_json_from(timeout=TIMEOUT)
+
+
 async def frames_until(comm, predicate, limit=50):
     """Frames received up to and including the first one matching predicate."""
     seen = []
     for _ in range(limit):
-        frame = await comm.receive_json_from(timeout=TIMEOUT)
+        frame = await _next_frame(comm)
         seen.append(frame)
         if predicate(frame):
             return seen
@@ -106,16 +113,21 @@ async def frames_until(comm, predicate, limit=50):
 
 
 async def act(comm, action, **args):
-    """Send an action and return its result or error frame, skipping event frames in between."""
+    """Send an action and return its result or error frame.
+
+    Events and results travel independently, so an action's own events may arrive before its
+    result: frames in between are kept for the next frames_until()/drain().
+    """
     request_id = f"r-{action}"
     await comm.send_to(text_data=json.dumps({"action": action, "id": request_id, **args}))
     frames = await frames_until(comm, lambda f: f.get("id") == request_id)
+    comm.held = [*frames[:-1], *getattr(comm, "held", [])]
     return frames[-1]
 
 
 async def drain(comm, wait=0.3):
-    """Everything the socket sends in the next `wait` seconds."""
-    out = []
+    """Everything the socket sends in the next `wait` seconds (after any frames act() kept)."""
+    out, comm.held = list(getattr(comm, "held", [])), []
     while not await comm.receive_nothing(timeout=wait):  # (a timed-out receive would cancel the app)
         out.append(await comm.receive_json_from(timeout=TIMEOUT))
     return out
