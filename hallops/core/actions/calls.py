@@ -103,6 +103,14 @@ def _current(window, *statuses):
     )
 
 
+def _called(window):
+    """The ticket the window has called and not yet started: what recall, skip and start act on."""
+    ticket = _current(window, TicketStatus.CALLED)
+    if ticket is None:
+        raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+    return ticket
+
+
 def _ready_to_call(window, actor, now):
     if window.state not in (WindowState.OPEN, WindowState.SERVING):
         raise Conflict(_("窗口未开放，不能叫号"), code="window_not_open")
@@ -160,9 +168,7 @@ def recall(window, *, actor=None, now=None):
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
-        ticket = _current(window, TicketStatus.CALLED)
-        if ticket is None:
-            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket = _called(window)
         ticket.recall_count += 1
         ticket.save(update_fields=["recall_count"])
         _record_call(ticket, window, actor, now)
@@ -174,9 +180,7 @@ def skip(window, *, actor=None, now=None):
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
-        ticket = _current(window, TicketStatus.CALLED)
-        if ticket is None:
-            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket = _called(window)
         ticket.status = TicketStatus.SKIPPED
         ticket.save(update_fields=["status"])
         events.record(window.hall_id, "ticket.skipped", {"ticket": ticket_dict(ticket)}, actor, now)
@@ -217,9 +221,7 @@ def start(window, *, actor=None, now=None):
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
-        ticket = _current(window, TicketStatus.CALLED)
-        if ticket is None:
-            raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+        ticket = _called(window)
         ticket.status = TicketStatus.SERVING
         ticket.started_at = now
         ticket.save(update_fields=["status", "started_at"])
