@@ -38,6 +38,7 @@ var:
 migrate: $(STAMP) var
 	$(PY) manage.py migrate --noinput
 
+demo: export HALLOPS_PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: $(STAMP) var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true

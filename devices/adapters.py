@@ -21,6 +21,7 @@ import base64
 import time
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallops.core import events
@@ -122,7 +123,7 @@ def ticket_content(ticket, *, ahead: int, estimated_wait_s: int):
         priority = str(Priority(ticket.priority).label)
     return TicketContent(
         hall_name=ticket.hall.name, number=ticket.number, service_name=ticket.service.name,
-        ahead=ahead, estimated_wait_s=estimated_wait_s, issued_at=ticket.issued_at,
+        ahead=ahead, estimated_wait_s=estimated_wait_s, issued_at=timezone.localtime(ticket.issued_at),  # the hall's clock, not UTC
         track_url=track_url(ticket), materials=ticket.service.materials or "", priority_label=priority,
     )
 

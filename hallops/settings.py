@@ -13,7 +13,8 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment wins
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment wins
 
 DEBUG = env.bool("HALLOPS_DEBUG", default=False)
 SECRET_KEY = env.str("HALLOPS_SECRET_KEY", default="hallops-insecure-dev-key-change-me")

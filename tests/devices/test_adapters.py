@@ -90,6 +90,17 @@ def test_a_kiosk_issue_prints_the_ticket_on_its_printer(hall):
     assert extract_qr_payloads(data) == [track_url(result.ticket)]
 
 
+def test_a_printed_ticket_shows_the_halls_local_time_not_utc(hall):
+    from datetime import datetime, timezone as tz
+
+    t = hall.t
+    at = datetime(2026, 3, 2, 17, 30, tzinfo=tz.utc)  # 01:30 on 3 March in Asia/Shanghai
+    actions.issue_ticket(hall, t["service"], actor=Actor(device=t["kiosk"]), now=at)
+    (_, payload), = open_commands(t["printer"])
+    text = decode_text(base64.b64decode(payload["data"]))
+    assert "2026-03-03 01:30" in text and "17:30" not in text
+
+
 def test_the_printer_may_be_bound_from_its_own_options(hall):
     t = hall.t
     t["kiosk"].options = {}
