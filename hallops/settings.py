@@ -90,7 +90,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("HALLOPS_DB_POOL_MIN", default=2),
-        "max_size": env.int("HALLOPS_DB_POOL_MAX", default=10),
+        "max_size": env.int("HALLOPS_DB_POOL_MAX", default=20),
         "timeout": 10,
     }
 
