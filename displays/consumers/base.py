@@ -20,12 +20,13 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallops.core import events
 from hallops.core.authn import actor_from_scope
 from hallops.core.errors import Forbidden, HallopsError, Invalid, NotFound, Unauthorized
-from hallops.core.models import Hall, Window
+from hallops.core.models import Device, Hall, Window
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
             for event in missed:
                 await self._emit(event)
         self._pump = asyncio.ensure_future(self._pump_inbox())
+        await self._device_health(True)
 
     async def _pump_inbox(self):
         while True:
@@ -256,6 +258,21 @@ class HallStreamConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "joined", False):
             self.joined = False
             await fanout(self.hall_id).leave(self)
+            await self._device_health(False)
+
+    async def _device_health(self, online):
+        """Browser devices (kiosk, hall screen, window screen, tablet pad) are online while connected.
+
+        Kept on the Device row without a hall event: a screen's connection blinking is telemetry,
+        and the dashboard's next load frame shows it (with the offline alert once it stays away).
+        """
+        device = self.actor.device if self.actor is not None else None
+        if device is not None:
+            fields = {"online": online, **({"last_seen": timezone.now()} if online else {})}
+            try:
+                await db(Device.objects.filter(pk=device.pk).update)(**fields)
+            except Exception:  # health is advisory; the stream must not fail on it
+                log.exception("recording the health of %s failed", device.name)
 
     # --- events from the hall group ----------------------------------------------------
 

@@ -45,7 +45,7 @@ async def test_a_gap_is_filled_from_the_log_before_the_next_event_and_nothing_is
     await deliver(h.hall, logged[1])  # a late duplicate of one the socket filled
     await deliver(h.hall, logged[3])  # and a repeat
     frames = [f for f in await drain(comm, 0.5) if f["type"] == "ticket.called"]
-    assert [f["seq"] for f in frames] == [snap["seq"] + i for i in range(1, 5)]
+    assert [f["seq"] for f in frames] == [m["seq"] for m in logged]
     assert [f["number"] for f in frames] == ["Z000", "Z001", "Z002", "Z003"]
     await comm.disconnect()
 

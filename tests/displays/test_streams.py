@@ -183,3 +183,17 @@ async def test_kiosk_hears_the_print_results_of_its_own_tickets_only(hall):
     frames = [f for f in await drain(comm, 0.5) if f["type"] == "print.result"]
     assert [(f["ticket"]["number"], f["ok"], f["error"]) for f in frames] == [("A002", False, "paper_out")]
     await comm.disconnect()
+
+
+async def test_a_browser_screen_is_online_while_connected_and_offline_after(hall):
+    from hallops.core.models import Device, DeviceKind
+
+    h = hall
+    screen = lambda: Device.objects.get(hall=h.hall, kind=DeviceKind.HALL_SCREEN)  # noqa: E731
+    comm, _ = await open_socket("/ws/halls/xicheng/display/", token=h.tokens["hall_screen"])
+    await drain(comm, 0.2)
+    seen = await db(screen)()
+    assert seen.online and seen.last_seen is not None
+    await comm.disconnect()
+    gone = await db(screen)()
+    assert not gone.online and gone.last_seen == seen.last_seen
