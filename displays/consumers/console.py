@@ -10,7 +10,7 @@ from hallops.core import actors, events
 from hallops.core.clock import local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
-from hallops.core.models import Service, Ticket, TicketStatus, Window
+from hallops.core.models import Ticket, TicketStatus, Window
 from hallops.core.serializers import ticket_dict, window_dict
 
 from .. import snapshots
@@ -31,12 +31,6 @@ class WindowActions:
 
     def _acting_window(self, content, *, signing_in=False):
         raise NotImplementedError
-
-    def _service(self, code):
-        s = Service.objects.filter(hall_id=self.hall_id, code=code).first()
-        if s is None:
-            raise NotFound(_("本大厅没有该事项"), code="service_not_found")
-        return s
 
     def _other_window(self, window_id):
         w = Window.objects.filter(hall_id=self.hall_id, pk=window_id).first()
@@ -60,8 +54,11 @@ class WindowActions:
 
     def do_transfer(self, content):
         window = self._acting_window(content)
-        service = self._service(arg(content, "service")) if content.get("service") else None
-        to_window = self._other_window(arg(content, "to_window", int)) if content.get("to_window") else None
+        service, to_window = core.transfer_targets(
+            self.hall_id,
+            service_code=arg(content, "service") if content.get("service") else None,
+            window_id=arg(content, "to_window", int) if content.get("to_window") else None,
+        )
         return _ticket(core.transfer(window, service=service, to_window=to_window, actor=self.actor))
 
 

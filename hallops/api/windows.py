@@ -9,7 +9,6 @@ from ninja import Router, Status
 from hallops.core import actions, actors
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Invalid
-from hallops.core.models import Service, Window
 from hallops.core.serializers import ticket_dict, window_dict
 
 from .auth import actor_of
@@ -98,15 +97,8 @@ def finish(request, window_id: Id):
              summary="转移: to another matter and/or window; replies with the new waiting ticket")
 def transfer(request, window_id: Id, payload: TransferIn):
     window, actor = _acting(request, window_id)
-    service = to_window = None
-    if payload.service is not None:
-        service = Service.objects.filter(hall_id=window.hall_id, code=payload.service).first()
-        if service is None:
-            raise Invalid(_("事项不属于本大厅"), code="service_not_found")
-    if payload.window is not None:
-        to_window = Window.objects.filter(hall_id=window.hall_id, pk=payload.window).first()
-        if to_window is None:
-            raise Invalid(_("窗口不属于本大厅"), code="window_not_found")
+    service, to_window = actions.transfer_targets(window.hall_id, service_code=payload.service,
+                                                  window_id=payload.window)
     return _ticket_reply(actions.transfer(window, service=service, to_window=to_window, actor=actor))
 
 

@@ -3,7 +3,7 @@
 Callers (API views, consumers, commands, the device hub) authorize first, then call these.
 """
 
-from .calls import call_next, call_number, finish, recall, requeue, skip, start, transfer
+from .calls import call_next, call_number, finish, recall, requeue, skip, start, transfer, transfer_targets
 from .evaluations import record_evaluation
 from .tickets import IssueResult, cancel_ticket, check_in, close_day, issue_ticket
 from .windows import close_window, open_window, pause_window, resume_window, sign_in, sign_out
@@ -11,5 +11,5 @@ from .windows import close_window, open_window, pause_window, resume_window, sig
 __all__ = [
     "IssueResult", "call_next", "call_number", "cancel_ticket", "check_in", "close_day", "close_window",
     "finish", "issue_ticket", "open_window", "pause_window", "recall", "record_evaluation", "requeue",
-    "resume_window", "sign_in", "sign_out", "skip", "start", "transfer",
+    "resume_window", "sign_in", "sign_out", "skip", "start", "transfer", "transfer_targets",
 ]

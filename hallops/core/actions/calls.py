@@ -22,7 +22,7 @@ from .. import events
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Ticket, TicketStatus, WindowService, WindowState
+from ..models import Service, Ticket, TicketStatus, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from ..serializers import ticket_dict, window_dict
 from .windows import locked_window, set_window_state
@@ -250,6 +250,20 @@ def finish(window, *, actor=None, now=None):
             raise Conflict(_("当前没有办理中的号"), code="no_active_ticket")
         _finish(ticket, window, actor, now)
         return ticket
+
+
+def transfer_targets(hall_id, *, service_code=None, window_id=None):
+    """The matter and/or window a transfer names, looked up inside the hall (None where not named)."""
+    service = to_window = None
+    if service_code is not None:
+        service = Service.objects.filter(hall_id=hall_id, code=service_code).first()
+        if service is None:
+            raise Invalid(_("事项不属于本大厅"), code="service_not_found")
+    if window_id is not None:
+        to_window = Window.objects.filter(hall_id=hall_id, pk=window_id).first()
+        if to_window is None:
+            raise Invalid(_("窗口不属于本大厅"), code="window_not_found")
+    return service, to_window
 
 
 def transfer(window, *, service=None, to_window=None, actor=None, now=None):
