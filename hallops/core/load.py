@@ -5,23 +5,10 @@ from django.db.models import Prefetch
 from . import events
 from .clock import local_day
 from .clock import now as clock_now
-from .estimates import ROLLING_SAMPLE, service_waiting, window_stats
-from .models import Service, Ticket, TicketStatus, Window, WindowService, WindowState
+from .estimates import avg_handle_seconds, service_waiting, window_stats
+from .models import Service, Ticket, Window, WindowService, WindowState
 from .models.ticket import ACTIVE_STATUSES
 from .serializers import staff_brief, ticket_dict
-
-
-def _avg_handle_by_service(hall, services):
-    """Rolling average handling time per matter (last finished tickets), with the configured time as fallback."""
-    out = {}
-    for s in services:
-        rows = (
-            Ticket.objects.filter(service=s, status=TicketStatus.DONE, started_at__isnull=False)
-            .order_by("-finished_at").values_list("started_at", "finished_at")[:ROLLING_SAMPLE]
-        )
-        d = [(f - st).total_seconds() for st, f in rows]
-        out[s.pk] = int(sum(d) / len(d)) if d else s.expected_minutes * 60
-    return out
 
 
 def hall_load(hall, now=None) -> dict:
@@ -42,7 +29,7 @@ def hall_load(hall, now=None) -> dict:
         if w.state in (WindowState.OPEN, WindowState.SERVING):
             for ws in w.window_services.all():
                 open_count[ws.service_id] = open_count.get(ws.service_id, 0) + 1
-    handle = _avg_handle_by_service(hall, services)
+    handle = {s.pk: avg_handle_seconds(s) for s in services}
 
     window_rows = []
     for w in windows:
