@@ -5,7 +5,7 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from hallops.core.models import (
-    ApiToken, Department, Device, Hall, Role, Service, StaffProfile, Window, WindowService, Zone,
+    ApiToken, Device, Hall, Role, Service, StaffProfile, Window, WindowService, Zone,
 )
 
 _n = itertools.count(1)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Avg, Count, F, Min, Q
 
-from .models import Ticket, TicketStatus, Window, WindowService, WindowState
+from .models import Ticket, TicketStatus, WindowService, WindowState
 
 ROLLING_SAMPLE = 20  # finished tickets in the rolling average of handling time
 SERVING_STATES = (WindowState.OPEN, WindowState.SERVING)

@@ -1,7 +1,6 @@
 """Patrol records in the admin, in Chinese. Detections and the view log are records: read-only."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Camera, Detection, Finding, LunchRota, Notice, PatrolRound, Snapshot, Suppression, ViewLog,

@@ -73,7 +73,7 @@ def test_a_supervisor_confirms_a_candidate_and_publishes_a_notice_listing_it(ser
     assert notice.locator("img.evidence").evaluate("img => img.naturalWidth") > 0
     page.screenshot(path=os.path.join(artifacts_dir, "patrol-notice.png"), full_page=True)
 
-    page.goto(f"/patrol/demo/")
+    page.goto("/patrol/demo/")
     expect(page.locator("figure.cam").first).to_be_visible()
     page.wait_for_function("() => [...document.querySelectorAll('img.snap')].some(i => i.naturalWidth > 0)")
     page.screenshot(path=os.path.join(artifacts_dir, "patrol-grid.png"))

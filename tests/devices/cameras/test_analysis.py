@@ -1,6 +1,5 @@
 import cv2
 import numpy as np
-import pytest
 
 from devices.cameras import FrozenDetector, PeopleCounter, SeatModel, count_people, read_video_samples
 from devices.cameras.analysis import crop_region, detect_faces, face_cascade, hog_people_detector

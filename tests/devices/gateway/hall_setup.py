@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 call_command("migrate", verbosity=0)
 
-from hallops.core.models import DeviceKind, Role  # noqa: E402
+from hallops.core.models import DeviceKind  # noqa: E402
 from tests.factories import make_device, make_hall, make_service, open_window_with_staff, token_for  # noqa: E402
 
 printer_url, display_url, pad_url = sys.argv[1:4]

@@ -113,7 +113,7 @@ def test_the_landing_page_lists_the_halls(ph, client):
 
 
 def test_the_announcement_gives_the_spoken_text_and_the_voice_clips(ph, client):
-    r = client.get(f"/halls/xicheng/announce/?number=A001&window=1&recall=0",
+    r = client.get("/halls/xicheng/announce/?number=A001&window=1&recall=0",
                    HTTP_AUTHORIZATION=f"Bearer {ph.tokens['hall_screen']}")
     assert r.status_code == 200
     data = r.json()

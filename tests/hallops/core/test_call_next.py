@@ -7,7 +7,7 @@ import pytest
 from hallops.core import actions
 from hallops.core.errors import Conflict
 from hallops.core.models import Appointment, Priority, Ticket, TicketStatus
-from tests.factories import make_service, make_window
+from tests.factories import make_window
 
 from .helpers import issue, open_window
 

@@ -124,8 +124,8 @@ def test_appointment_extra_hours_admit_appointments_only(hours_hall):
     with pytest.raises(Conflict) as err:
         take(hours_hall, service, evening)
     assert err.value.code == "hall_closed"
-    appt = Appointment.objects.create(hall=hours_hall, service=service, code="EVE1",
-                                      slot_start=evening, slot_end=evening + timedelta(minutes=30))
+    Appointment.objects.create(hall=hours_hall, service=service, code="EVE1",
+                               slot_start=evening, slot_end=evening + timedelta(minutes=30))
     assert actions.check_in(hours_hall, "eve1", now=evening).ticket.number == "Y001"
 
 

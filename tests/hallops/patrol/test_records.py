@@ -3,7 +3,6 @@
 import os
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from hallops.core.models import Device, DeviceKind, Hall
+from hallops.core.models import DeviceKind, Hall
 from hallops.patrol.demo import load_demo_patrol
 
 
