@@ -50,6 +50,7 @@ demo: $(STAMP) var
 	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) hallops.asgi:application
 
 test: $(STAMP) system-deps var
+	$(VENV)/bin/lint-imports --no-cache  # the package boundaries (.importlinter)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) var

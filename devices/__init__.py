@@ -1,5 +1,7 @@
-"""Device drivers (plain Python, no Django) and the adapters that bind them to the core.
+"""Device drivers: plain Python, no Django, no hallops.
 
-Drivers live in subpackages (``printer``, ``led``, ``pad``, ``voice``, ``cameras``,
-``gateway``) and never import Django; ``devices.apps`` and ``devices.adapters`` do.
+Printers, LED strips, evaluation pads, voice, cameras, the serial line, transports and the
+gateway client live here and are usable on a hall PC without the server. The Django app that
+binds them to the core (models, hub, adapters, the gateway socket) is ``hallops.devices``; the
+rule is an import-linter contract (``.importlinter``), checked by ``make test``.
 """

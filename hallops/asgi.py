@@ -22,12 +22,12 @@ log = logging.getLogger("hallops.asgi")
 def _device_patterns():
     """The device gateway's routes, when that package provides them."""
     try:
-        module = importlib.import_module("devices.routing")
+        module = importlib.import_module("hallops.devices.routing")
     except Exception as e:
-        if isinstance(e, ModuleNotFoundError) and e.name == "devices.routing":
+        if isinstance(e, ModuleNotFoundError) and e.name == "hallops.devices.routing":
             return []
         # Screens and consoles must keep working when the gateway's module is broken; say so loudly.
-        log.exception("devices.routing failed to import; the device gateway socket is not served")
+        log.exception("hallops.devices.routing failed to import; the device gateway socket is not served")
         return []
     return list(getattr(module, "websocket_urlpatterns", []))
 

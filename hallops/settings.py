@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "hallops.core",
-    "devices",
+    "hallops.devices",
     "displays",
     "hallops.patrol",
 ]

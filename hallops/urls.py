@@ -5,7 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", ("hallops.api.urls", "api", "api")),  # include("hallops.api.urls"): the HTTP API
     path("i18n/", include("django.conf.urls.i18n")),  # set_language for the pages' language switch
-    path("devices/", include("devices.urls")),  # ticket print preview (staff)
+    path("devices/", include("hallops.devices.urls")),  # ticket print preview (staff)
     path("", include("displays.urls")),  # the hall's pages, login/logout
     path("patrol/", include("hallops.patrol.urls")),
 ]

@@ -75,7 +75,7 @@ def test_there_is_one_catalogue_for_every_app_and_it_is_in_locale_paths():
 
 def test_the_catalogue_covers_every_app(catalogue):
     sources = " ".join(open_refs for open_refs in _references())
-    for app in ("hallops/core/", "hallops/api/", "hallops/patrol/", "devices/", "displays/"):
+    for app in ("hallops/core/", "hallops/api/", "hallops/patrol/", "hallops/devices/", "displays/"):
         assert app in sources, f"no string from {app}"
     assert len(catalogue) > 500
 
@@ -237,7 +237,7 @@ def test_a_wrong_method_is_refused_in_english_and_names_the_allowed_ones(client,
 def test_a_print_error_code_from_the_gateway_is_worded_by_the_server_in_the_active_language():
     from django.utils import translation
 
-    from devices.hub import print_error_message
+    from hallops.devices.hub import print_error_message
 
     with translation.override("zh-hans"):
         assert print_error_message("paper_out", "printer says: no paper") == "打印机缺纸"

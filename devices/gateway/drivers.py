@@ -239,7 +239,7 @@ class Drivers:
         printer = self.printers.get(device_id)
         if printer is None:
             raise CommandFailed({"error": "not_a_printer"})
-        # "error" is the contract: the server words it in the reader's language (devices.hub.PRINT_ERRORS);
+        # "error" is the contract: the server words it in the reader's language (hallops.devices.hub.PRINT_ERRORS);
         # "message" is only a fallback for a server that does not know the code.
         expires = payload.get("expires_at")
         if expires is not None and time.time() > float(expires):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
-from devices.adapters import printer_for_kiosk
+from hallops.devices.adapters import printer_for_kiosk
 from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
 from hallops.core import actors
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone

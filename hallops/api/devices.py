@@ -21,7 +21,7 @@ class ReprintOut(Schema):
 @router.post("/{ticket_id}/reprint/", response={202: ReprintOut, **error_responses(401, 403, 404, 409)},
              summary="Reprint a ticket (kiosk device of the hall, or staff); the result comes as a print.result event")
 def reprint(request, ticket_id: str):
-    from devices import adapters
+    from hallops.devices import adapters
 
     ticket = ticket_or_404(ticket_id)
     actor = actor_of(request)

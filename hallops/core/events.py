@@ -34,7 +34,7 @@ def _next_seq(hall_id) -> int:
         return cur.fetchone()[0]
 
 
-# Same-transaction side effects by event type (e.g. devices.adapters queues a display command for
+# Same-transaction side effects by event type (e.g. hallops.devices.adapters queues a display command for
 # "ticket.called"), so the effect commits or rolls back with the state change. Subscribers own
 # their rules; the core only calls them.
 _effects: dict[str, list] = {}

@@ -282,7 +282,7 @@ def test_paper_out_still_issues_reports_the_failure_alerts_and_reprints_once_pap
     results = [json.loads(p) for (p,) in q(rig, "SELECT payload FROM core_hallevent WHERE type = 'print.result'")]
     failure = [r for r in results if r["ticket"]["id"] == t["id"]][-1]
     assert failure["ok"] is False and failure["error"] == "paper_out" and failure["kiosk"] is not None
-    assert failure["message"] == "打印机缺纸"  # worded by the server from the code (devices.hub.PRINT_ERRORS)
+    assert failure["message"] == "打印机缺纸"  # worded by the server from the code (hallops.devices.hub.PRINT_ERRORS)
     assert q(rig, "SELECT online FROM core_device WHERE id = ?", info["printer_id"]) == [(0,)]
     # The dashboard's alert: the printer has not been working for more than two heartbeats.
     script = ("from displays.snapshots import load_with_alerts; from hallops.core.models import Hall; import json; "

@@ -227,7 +227,7 @@ def test_call_next_cost_does_not_grow_with_the_queue(hall, service_a, service_b,
                                                      django_assert_max_num_queries):
     # Measured for a window serving two matters: 19 from an open window, 25 when the call
     # also finishes the current ticket (3 head probes per matter, then write and record),
-    # plus one device lookup per event by devices.adapters: 21 and 29.
+    # plus one device lookup per event by hallops.devices.adapters: 21 and 29.
     window = open_window(hall, [service_a, service_b], clock)
     for _ in range(30):
         issue(hall, service_a, clock)

@@ -1,8 +1,8 @@
 """The one place where core state changes become device commands.
 
-Registered with ``hallops.core.events.on_record`` (devices.apps), so every handler runs inside the
+Registered with ``hallops.core.events.on_record`` (hallops.devices.apps), so every handler runs inside the
 transaction of the state change: the command commits or rolls back with it. The gateway is told
-after commit (devices.hub.notify).
+after commit (hallops.devices.hub.notify).
 
 | event                          | command                                                    |
 |--------------------------------|------------------------------------------------------------|

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DevicesConfig(AppConfig):
-    name = "devices"
+    name = "hallops.devices"
+    label = "devices"  # tables and migration history predate the move under hallops/
     verbose_name = _("设备")
 
     def ready(self):

@@ -1,6 +1,6 @@
 """/ws/gateway/: the server end of a hall gateway's socket (protocol: docs/devices/gateway.md).
 
-Access rules live in devices.hub.authorize_gateway / hallops.core.actors; the work in devices.hub.
+Access rules live in hallops.devices.hub.authorize_gateway / hallops.core.actors; the work in hallops.devices.hub.
 """
 
 import asyncio

@@ -1,11 +1,11 @@
-"""devices.adapters: which core state change queues which device command, in the same transaction."""
+"""hallops.devices.adapters: which core state change queues which device command, in the same transaction."""
 
 import base64
 
 import pytest
 from django.db import transaction
 
-from devices.models import CommandStatus, DeviceCommand
+from hallops.devices.models import CommandStatus, DeviceCommand
 from devices.printer import decode_text, extract_qr_payloads
 from hallops.core import actions
 from hallops.core.actors import Actor

@@ -1,6 +1,6 @@
 """The server's side of the gateway protocol (docs/devices/gateway.md), as plain sync functions.
 
-The WebSocket consumer (devices.consumers) and the embedded gateway (devices.embedded) both call
+The WebSocket consumer (hallops.devices.consumers) and the embedded gateway (hallops.devices.embedded) both call
 these, so a command or report goes through the same code whichever way it travels.
 """
 

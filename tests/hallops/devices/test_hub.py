@@ -1,4 +1,4 @@
-"""devices.hub: reports applied once, silent devices going offline, the gateway package staying Django-free."""
+"""hallops.devices.hub: reports applied once, silent devices going offline, the gateway package staying Django-free."""
 
 import subprocess
 import sys
@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from devices import hub
-from devices.models import InboxMessage
+from hallops.devices import hub
+from hallops.devices.models import InboxMessage
 from hallops.core import actions
 from hallops.core.clock import now as clock_now
 from hallops.core.models import Device, DeviceKind, Evaluation, HallEvent

@@ -1,7 +1,7 @@
 """Durable device traffic: commands to devices, and the reports already applied.
 
 A DeviceCommand is written in the transaction of the state change that needs it (see
-devices.adapters), so a committed call always has its display command and a rolled-back one has
+hallops.devices.adapters), so a committed call always has its display command and a rolled-back one has
 none. The gateway executes it and acks; until then it is re-sent on every reconnect.
 """
 

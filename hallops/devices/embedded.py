@@ -3,7 +3,7 @@
 When ``settings.HALLOPS['EMBEDDED_GATEWAY']`` is true (the default without REDIS_URL) and the process
 is a server (daphne, runserver), one thread serves every gateway Device whose printers, window
 displays and pads all have ``virtual://`` URLs. It wraps the same GatewayAgent and Drivers as
-``run_gateway`` and calls the same devices.hub functions as the WebSocket consumer; only the wire
+``run_gateway`` and calls the same hallops.devices.hub functions as the WebSocket consumer; only the wire
 is a function call instead of a socket. Printer previews go to ``HALLOPS['VIRTUAL_PRINT_DIR']``.
 """
 
