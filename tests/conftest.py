@@ -1,8 +1,11 @@
 """Shared test plumbing: where PostgreSQL and Redis are, and what to do when they are not.
 
-Tests that need a real PostgreSQL or Redis take the `pg_url` / `redis_url` fixtures. Where
-the service is unreachable they skip, except under HALLOPS_REQUIRE_SERVICES=1 (CI), where
-they fail: a green CI must mean the production path ran.
+Tests that need a real PostgreSQL or Redis take the `pg_url` / `redis_url` fixtures. They are
+opt-in: a plain `make test` never connects to (or creates databases on) a server it happens to
+find at 127.0.0.1. They run when asked — HALLOPS_TEST_SERVICES=1, a HALLOPS_TEST_PG_URL /
+HALLOPS_TEST_REDIS_URL of their own, or HALLOPS_REQUIRE_SERVICES=1 — and skip otherwise.
+Where asked but unreachable they skip, except under HALLOPS_REQUIRE_SERVICES=1 (CI), where they
+fail: a green CI must mean the production path ran.
 """
 
 import os
@@ -14,6 +17,10 @@ import pytest
 PG_URL = os.environ.get("HALLOPS_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("HALLOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE = os.environ.get("HALLOPS_REQUIRE_SERVICES") == "1"
+ASKED = {
+    "PostgreSQL": REQUIRE or os.environ.get("HALLOPS_TEST_SERVICES") == "1" or "HALLOPS_TEST_PG_URL" in os.environ,
+    "Redis": REQUIRE or os.environ.get("HALLOPS_TEST_SERVICES") == "1" or "HALLOPS_TEST_REDIS_URL" in os.environ,
+}
 
 
 def _reachable(url: str) -> bool:
@@ -26,6 +33,9 @@ def _reachable(url: str) -> bool:
 
 
 def _need(url: str, what: str):
+    if not ASKED[what]:
+        pytest.skip(f"{what} tests are opt-in: set HALLOPS_TEST_SERVICES=1 (or HALLOPS_TEST_PG_URL / "
+                    "HALLOPS_TEST_REDIS_URL) to run them against a local server")
     if not _reachable(url):
         message = f"{what} not reachable at {url}"
         if REQUIRE:

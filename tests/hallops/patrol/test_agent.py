@@ -1,5 +1,6 @@
 """The patrol agent end to end: demo video and a local MJPEG camera in, Detection rows and events out."""
 
+import signal
 from datetime import timedelta
 
 import pytest
@@ -97,6 +98,9 @@ def test_a_camera_that_stalls_and_dies_is_down_and_the_agent_recovers_when_it_re
 
 def test_run_patrol_agent_runs_for_the_given_seconds_and_stores_the_latest_frame(window, media):
     camera = make_seat_camera(window.hall, window, speed=SPEED, **FAST)
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     call_command("run_patrol_agent", "--hall", window.hall.code, "--once-seconds", "1.0")
+    # Ctrl-C still reaches whoever ran the command (here: pytest).
+    assert {sig: signal.getsignal(sig) for sig in before} == before
     live = media / "patrol" / "live" / f"camera-{camera.pk}.jpg"
     assert live.read_bytes()[:2] == b"\xff\xd8"

@@ -28,12 +28,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("没有启用的摄像头"))
             return
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        self.stdout.write(f"巡查摄像头 {len(runner.cameras)} 路: " +
-                          ", ".join(c.name for c in runner.cameras.values()))
-        with runner:
-            runner.run(opts["once_seconds"], until=stop.is_set)
+        # Handlers are restored on the way out: run inside another program (pytest, a shell) the
+        # command must not leave Ctrl-C pointing at an event nobody waits on.
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.stdout.write(f"巡查摄像头 {len(runner.cameras)} 路: " +
+                              ", ".join(c.name for c in runner.cameras.values()))
+            with runner:
+                runner.run(opts["once_seconds"], until=stop.is_set)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         counts = {}
         for det in runner.detections:
             counts[(det.kind, det.state)] = counts.get((det.kind, det.state), 0) + 1
