@@ -5,7 +5,7 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from hallops.core.models import (
-    ApiToken, Device, Hall, Role, Service, StaffProfile, Window, WindowService, Zone,
+    ApiToken, Device, Hall, Priority, Role, Service, StaffProfile, Window, WindowService, Zone,
 )
 
 _n = itertools.count(1)
@@ -15,6 +15,9 @@ def make_hall(code=None, **kw):
     code = code or f"hall{next(_n)}"
     kw.setdefault("name", f"测试大厅 {code}")
     kw.setdefault("enforce_hours", False)
+    # Engine tests take numbers of every class directly; the kiosk's narrower default is tested
+    # on its own (tests/hallops/core/test_priorities.py).
+    kw.setdefault("kiosk_priorities", [p for p in Priority.values if p != Priority.APPOINTMENT])
     return Hall.objects.create(code=code, **kw)
 
 

@@ -13,6 +13,8 @@ from hallops.core.errors import NotFound
 from hallops.core.models import Ticket, TicketStatus, Window
 from hallops.core.serializers import ticket_dict, window_dict
 
+from hallops.patrol.presence import absence_dict, announce_short_absence
+
 from .. import snapshots
 from .base import HallStreamConsumer, arg, hall_by_code, tickets_of, window_id_of, window_of
 from .screens import QUEUE_EVENTS
@@ -69,7 +71,7 @@ class ConsoleConsumer(WindowActions, HallStreamConsumer):
     refresh_interval = 0.5  # staff watch their waiting list closely
     actions = {name: f"do_{name}" for name in (
         "call_next", "recall", "skip", "start", "finish", "transfer", "call_number", "pause", "resume", "open",
-        "close", "sign_in", "sign_out", "requeue",
+        "close", "sign_in", "sign_out", "requeue", "change_priority", "short_absence",
     )}
 
     def setup(self, actor):
@@ -131,8 +133,7 @@ class ConsoleConsumer(WindowActions, HallStreamConsumer):
     def do_sign_out(self, content):
         return _window(core.sign_out(self._acting_window(content), actor=self.actor))
 
-    def do_requeue(self, content):
-        self._acting_window(content)
+    def _named_ticket(self, content):
         tickets = Ticket.objects.filter(hall_id=self.hall_id)
         if content.get("ticket"):
             ticket = tickets.filter(pk=arg(content, "ticket")).first()
@@ -141,7 +142,23 @@ class ConsoleConsumer(WindowActions, HallStreamConsumer):
                       .exclude(status=TicketStatus.TRANSFERRED).first())
         if ticket is None:
             raise NotFound(_("没有这个号"), code="ticket_not_found")
-        return _ticket(core.requeue(ticket, actor=self.actor))
+        return ticket
+
+    def do_requeue(self, content):
+        self._acting_window(content)
+        return _ticket(core.requeue(self._named_ticket(content), actor=self.actor))
+
+    def do_change_priority(self, content):
+        self._acting_window(content)
+        ticket = self._named_ticket(content)
+        return _ticket(core.change_priority(ticket, arg(content, "priority"), reason=str(content.get("reason") or ""),
+                                            actor=self.actor))
+
+    def do_short_absence(self, content):
+        window = self._acting_window(content)
+        s = announce_short_absence(window, arg(content, "minutes", int), note=str(content.get("note") or ""),
+                                   user=self.actor.user, actor=self.actor)
+        return {"absence": absence_dict(s)}
 
 
 class DashboardConsumer(WindowActions, HallStreamConsumer):

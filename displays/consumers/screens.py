@@ -19,6 +19,7 @@ HALL_SCREEN_EVENTS = frozenset({"ticket.called", "window.state"})
 # Events that move someone in or out of a queue (waiting counts, people ahead, estimates).
 QUEUE_EVENTS = frozenset({
     "ticket.called", "ticket.issued", "ticket.skipped", "ticket.transferred", "ticket.requeued", "ticket.cancelled",
+    "ticket.priority_changed",
     "tickets.expired",
 })
 

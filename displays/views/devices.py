@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hallops.devices.adapters import printer_for_kiosk
 from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
 from hallops.core import actors
+from hallops.core.actions import kiosk_priorities
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone
 
 from .access import hall_page
@@ -36,8 +37,8 @@ def kiosk(request, hall, actor):
         "print_wait_s": 10,
         "idle_s": KIOSK_IDLE_S,
         "zones": [{"code": z.code, "name": z.name} for z in Zone.objects.filter(hall=hall)],
-        "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices
-                       if v != Priority.APPOINTMENT],
+        # Only what the hall lets citizens choose alone; classes that need proof are set by staff.
+        "priorities": [{"value": v, "label": str(Priority(v).label)} for v in kiosk_priorities(hall)],
         "text": {
             "waiting": _("等候 {n} 人"),
             "estimate": _("预计等候约 {m} 分钟"),

@@ -58,6 +58,12 @@ class IssueIn(Schema):
     channel: ChannelName | None = Field(None, description="default: kiosk for devices, staff for staff")
 
 
+class PriorityChangeIn(Schema):
+    priority: PriorityName = Field(description="the new class (not appointment)")
+    reason: Annotated[str, Field(min_length=1, max_length=120)] = Field(
+        description="what staff or the guide verified, e.g. 军官证已核验")
+
+
 class CheckInIn(Schema):
     code: Annotated[str, Field(min_length=1, max_length=32)] = Field(description="appointment code (预约码)")
 

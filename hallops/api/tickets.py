@@ -9,7 +9,7 @@ from .auth import actor_of
 from .catalogue import track
 from .errors import error_responses
 from .lookups import ticket_or_404
-from .schemas import TicketReply, TrackOut
+from .schemas import PriorityChangeIn, TicketReply, TrackOut
 
 router = Router(tags=["tickets"])
 
@@ -36,3 +36,12 @@ def requeue(request, ticket_id: str):
     actor = actor_of(request)
     actors.authorize_handle_ticket(actor, ticket.hall_id)
     return {"ticket": ticket_dict(actions.requeue(ticket, actor=actor))}
+
+
+@router.post("/{ticket_id}/priority/", response={200: TicketReply, **error_responses(401, 403, 404, 409, 422)},
+             summary="Change a waiting ticket's priority class, with the reason (staff or the guide of the hall)")
+def change_priority(request, ticket_id: str, body: PriorityChangeIn):
+    ticket = ticket_or_404(ticket_id)
+    actor = actor_of(request)
+    actors.authorize_handle_ticket(actor, ticket.hall_id)
+    return {"ticket": ticket_dict(actions.change_priority(ticket, body.priority, reason=body.reason, actor=actor))}

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from hallops.core import events
 from hallops.core.models import Window, WindowState
 
 from .models import LunchRota, Suppression, SuppressionKind
@@ -42,9 +44,23 @@ def window_presence(window: Window, at: datetime | None = None) -> tuple[bool, s
 
 
 def announce_short_absence(window: Window, minutes: int, *, note: str = "", user=None,
-                           at: datetime | None = None) -> Suppression:
-    """报备短时离开: staff say they will be away for a few minutes (capped at an hour)."""
+                           at: datetime | None = None, actor=None) -> Suppression:
+    """报备短时离开: staff say they will be away for a few minutes (capped at an hour).
+
+    The off-post rule reads the Suppression (window_presence above); the hall event lets the
+    lobby manager's view and the console show it at once.
+    """
     at = at or timezone.now()
     minutes = max(1, min(int(minutes), 60))
-    return Suppression.objects.create(window=window, kind=SuppressionKind.SHORT_ABSENCE, starts_at=at,
-                                      ends_at=at + timedelta(minutes=minutes), note=note[:200], created_by=user)
+    with transaction.atomic():
+        s = Suppression.objects.create(window=window, kind=SuppressionKind.SHORT_ABSENCE, starts_at=at,
+                                       ends_at=at + timedelta(minutes=minutes), note=note[:200], created_by=user)
+        events.record(window.hall_id, "window.short_absence", {
+            "window": {"id": window.pk, "number": window.number}, "absence": absence_dict(s),
+        }, actor or (f"user:{user.pk}" if user is not None else None), at)
+    return s
+
+
+def absence_dict(s: Suppression) -> dict:
+    return {"id": s.pk, "minutes": round((s.ends_at - s.starts_at).total_seconds() / 60),
+            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(), "note": s.note}

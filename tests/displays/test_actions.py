@@ -123,3 +123,24 @@ async def test_malformed_frames_get_an_error_and_the_socket_stays_open(hall):
     assert (await comm.receive_json_from())["type"] == "pong"
     assert (await act(comm, "pause"))["window"]["state"] == "paused"  # still up and acting
     await comm.disconnect()
+
+
+async def test_console_upgrades_a_waiting_ticket_and_announces_a_short_absence(hall):
+    from hallops.patrol.presence import window_presence
+
+    h = hall
+    await db(issue)(h.hall, h.a)
+    await db(issue)(h.hall, h.a)
+    comm, _ = await open_socket(f"/ws/halls/xicheng/console/{h.w1.pk}/", token=h.tokens["staff1"])
+    no_reason = await act(comm, "change_priority", number="A002", priority="military")
+    assert no_reason["type"] == "error" and no_reason["error"] == "reason_required"
+    upgraded = await act(comm, "change_priority", number="A002", priority="military", reason="军官证已核验")
+    assert upgraded["ticket"]["priority"] == "military"
+    frames = await drain(comm, 1.0)
+    assert [w["number"] for w in [f for f in frames if f["type"] == "waiting"][-1]["waiting"]] == ["A002", "A001"]
+    away = await act(comm, "short_absence", minutes=5, note="取材料")
+    assert away["absence"]["minutes"] == 5
+    window = await db(lambda: Window.objects.get(pk=h.w1.pk))()
+    assert await db(window_presence)(window) == (True, "short_absence")
+    assert "window.short_absence" in [f["type"] for f in await drain(comm, 0.5)]
+    await comm.disconnect()

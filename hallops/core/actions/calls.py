@@ -16,13 +16,14 @@ same ticket and never wait for each other. SQLite serialises writers with BEGIN 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from .. import events
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Service, Ticket, TicketStatus, Window, WindowService, WindowState
+from ..models import Service, SkipPolicy, Ticket, TicketStatus, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from ..serializers import ticket_dict, window_dict
 from .windows import locked_window, set_window_state
@@ -155,6 +156,8 @@ def call_number(window, number: str, *, actor=None, now=None):
             raise NotFound(_("今日没有号码 %(n)s") % {"n": number}, code="ticket_not_found")
         if ticket.status not in (TicketStatus.WAITING, TicketStatus.SKIPPED):
             raise Conflict(_("%(n)s 当前不在等候") % {"n": number}, code="ticket_not_waiting")
+        if ticket.status == TicketStatus.SKIPPED and window.hall.skip_policy == SkipPolicy.VOID:
+            raise Conflict(_("本大厅过号作废，请重新取号"), code="skipped_void")
         if ticket.target_window_id and ticket.target_window_id != window.pk:
             raise Conflict(_("该号已转给%(w)s号窗口") % {"w": ticket.target_window.number}, code="transferred_elsewhere")
         serves = window.window_services.filter(service_id=ticket.service_id).exists()
@@ -164,55 +167,89 @@ def call_number(window, number: str, *, actor=None, now=None):
 
 
 def recall(window, *, actor=None, now=None):
-    """重呼: announce the called number again."""
+    """重呼: announce the called number again, up to the hall's number of recalls."""
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
         ticket = _called(window)
+        limit = window.hall.skip_recall_limit
+        if ticket.recall_count >= limit:
+            raise Conflict(_("已重呼%(n)d次，请过号") % {"n": limit}, code="recall_limit")
         ticket.recall_count += 1
         ticket.save(update_fields=["recall_count"])
         _record_call(ticket, window, actor, now)
         return ticket
 
 
+def skip_allowed_at(ticket, hall):
+    """When a called ticket may be skipped: the hall's grace period after the (first) call."""
+    return ticket.called_at + timedelta(minutes=hall.skip_grace_minutes)
+
+
 def skip(window, *, actor=None, now=None):
-    """过号: the citizen did not come; the window is free again."""
+    """过号: the citizen did not come within the grace period; the window is free again."""
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
         ticket = _called(window)
+        hall = window.hall
+        allowed_at = skip_allowed_at(ticket, hall)
+        if now < allowed_at:
+            wait_s = int((allowed_at - now).total_seconds()) + 1
+            raise Conflict(_("叫号后%(m)d分钟内不能过号，还需等候%(s)d秒") % {"m": hall.skip_grace_minutes, "s": wait_s},
+                           code="skip_too_early", retry_after_s=wait_s)
         ticket.status = TicketStatus.SKIPPED
         ticket.save(update_fields=["status"])
-        events.record(window.hall_id, "ticket.skipped", {"ticket": ticket_dict(ticket)}, actor, now)
+        events.record(window.hall_id, "ticket.skipped", {"ticket": ticket_dict(ticket), "policy": hall.skip_policy},
+                      actor, now)
         set_window_state(window, WindowState.OPEN, actor, now)
         return ticket
 
 
+def requeues_used(ticket) -> int:
+    """Requeues counted against the daily limit: per citizen where the citizen is known (an
+    appointment names them by phone), else per ticket. A transfer carries its count on, so the
+    transferred-away rows are left out."""
+    appt = ticket.appointment
+    if appt is None or not appt.citizen_phone:
+        return ticket.requeue_count
+    used = (Ticket.objects.filter(hall_id=ticket.hall_id, day=ticket.day, appointment__citizen_phone=appt.citizen_phone)
+            .exclude(status=TicketStatus.TRANSFERRED).aggregate(n=Sum("requeue_count"))["n"])
+    return used or 0
+
+
 def requeue(ticket, *, actor=None, now=None):
-    """过号重排: a skipped citizen who comes back re-enters a set number of places behind the head."""
+    """过号重排: a skipped citizen who comes back re-enters the line as the hall's policy says —
+    a set number of places behind the head (requeue), at the tail (tail), or not at all (void)."""
     now = now or clock_now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "hall", "window").get(pk=ticket.pk)
+        ticket = (Ticket.objects.select_for_update(of=("self",))
+                  .select_related("service", "hall", "window", "appointment").get(pk=ticket.pk))
         hall = ticket.hall
         if ticket.status != TicketStatus.SKIPPED:
             raise Conflict(_("只有过号的号可以重排"), code="not_skipped")
+        if hall.skip_policy == SkipPolicy.VOID:
+            raise Conflict(_("本大厅过号作废，请重新取号"), code="skipped_void")
         if ticket.day != local_day(now):
             raise Conflict(_("过号已超过当日，请重新取号"), code="ticket_expired")
-        if ticket.requeue_count >= hall.skip_daily_limit:
+        if requeues_used(ticket) >= hall.skip_daily_limit:
             raise Conflict(_("过号重排次数已用完，请重新取号"), code="requeue_limit")
-        ahead = list(
-            Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING,
-                                  rank=ticket.rank, target_window__isnull=True)
-            .order_by("queue_at").values_list("queue_at", flat=True)[: hall.skip_requeue_places]
-        )
-        # Just behind the N-th waiting ticket, or at the tail when fewer wait.
+        ahead = []
+        if hall.skip_policy == SkipPolicy.REQUEUE:
+            ahead = list(
+                Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING,
+                                      rank=ticket.rank, target_window__isnull=True)
+                .order_by("queue_at").values_list("queue_at", flat=True)[: hall.skip_requeue_places]
+            )
+        # Just behind the N-th waiting ticket, or at the tail when fewer wait (or the policy says tail).
         ticket.queue_at = (ahead[-1] + timedelta(microseconds=1)) if ahead else now
         ticket.status = TicketStatus.WAITING
         ticket.requeue_count += 1
         ticket.window = None
         ticket.called_at = None
         ticket.save(update_fields=["queue_at", "status", "requeue_count", "window", "called_at"])
-        events.record(hall.pk, "ticket.requeued", {"ticket": ticket_dict(ticket), "places": len(ahead)}, actor, now)
+        events.record(hall.pk, "ticket.requeued", {"ticket": ticket_dict(ticket), "places": len(ahead),
+                                                   "policy": hall.skip_policy}, actor, now)
         return ticket
 
 

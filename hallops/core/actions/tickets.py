@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..models.ticket import PRIORITY_RANK
 from ..serializers import ticket_dict
+from .priorities import check_self_declared
 from .windows import set_window_state
 
 
@@ -53,6 +54,7 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
         raise NotFound(_("本大厅没有该事项"), code="service_not_found")
     if priority == Priority.APPOINTMENT and appointment is None:
         raise Invalid(_("预约号须凭预约码签到"), code="appointment_required")
+    check_self_declared(hall, priority, channel)
     if not is_open(hall, now, appointment=appointment is not None):
         raise Conflict(_("当前不在取号时间内"), code="hall_closed")
     day = local_day(now)

@@ -1,6 +1,6 @@
 """The hall's data: one module per concept, re-exported here for Django and callers."""
 
-from .hall import Department, EventSequence, Hall, Zone
+from .hall import Department, EventSequence, Hall, SkipPolicy, Zone
 from .service import Service
 from .staff import Role, StaffProfile
 from .window import Window, WindowKind, WindowService, WindowState
@@ -12,6 +12,6 @@ from .evaluation import Evaluation, EvaluationLevel
 __all__ = [
     "Appointment", "ApiToken", "Channel", "DailyCounter", "Department", "Device", "DeviceKind",
     "Evaluation", "EvaluationLevel", "EventSequence", "Hall", "HallEvent", "Priority", "Role",
-    "Service", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",
+    "Service", "SkipPolicy", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",
     "WindowState", "Zone",
 ]

@@ -1,5 +1,17 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class SkipPolicy(models.TextChoices):
+    REQUEUE = "requeue", _("过号重排（后移若干位）")
+    TAIL = "tail", _("排到队尾")
+    VOID = "void", _("作废，须重新取号")
+
+
+def default_kiosk_priorities():
+    # Classes a citizen may choose alone; those that need proof are set by staff (upgrade_priority).
+    return ["normal", "elderly", "pregnant"]
 
 
 def default_opening_hours():
@@ -30,8 +42,27 @@ class Hall(models.Model):
         _("叫号播报模板"), max_length=120, default="请{number}号到{window}号窗口办理"
     )
     # 过号 rules: no national rule exists, so every hall sets its own.
+    skip_recall_limit = models.PositiveIntegerField(
+        _("重呼次数上限"), default=2, help_text=_("叫号后最多再呼叫几次"),
+    )
+    skip_grace_minutes = models.PositiveIntegerField(
+        _("过号宽限（分钟）"), default=0, help_text=_("叫号后经过该时长才能过号，给群众走到窗口的时间"),
+    )
+    skip_policy = models.CharField(
+        _("过号处理方式"), max_length=12, choices=SkipPolicy.choices, default=SkipPolicy.REQUEUE,
+    )
     skip_requeue_places = models.PositiveIntegerField(_("过号重排后移位数"), default=3)
-    skip_daily_limit = models.PositiveIntegerField(_("每号过号重排次数上限"), default=2)
+    skip_daily_limit = models.PositiveIntegerField(
+        _("每日过号重排次数上限"), default=2,
+        help_text=_("按号计；预约群众按人计（同一手机号当日所有号合计）"),
+    )
+    kiosk_priorities = models.JSONField(
+        _("取号机可选人群类别"), default=default_kiosk_priorities, blank=True,
+        help_text=_("需凭证件的类别（军人、残疾人、绿色通道）由窗口人员或导办改为优先"),
+    )
+    announce_times = models.PositiveSmallIntegerField(
+        _("每次叫号播报遍数"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     starvation_minutes = models.PositiveIntegerField(
         _("超长等候优先（分钟）"), default=45,
         help_text=_("等候超过该时长的号不再受窗口事项顺序限制"),

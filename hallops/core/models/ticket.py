@@ -113,6 +113,8 @@ class Ticket(models.Model):
     target_window = models.ForeignKey(
         "core.Window", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("指定窗口"),
     )
+    # Why staff or the guide (导办) changed the class, e.g. "军官证已核验"; the event keeps who and when.
+    priority_reason = models.CharField(_("优先变更原因"), max_length=120, blank=True)
     recall_count = models.PositiveSmallIntegerField(_("重呼次数"), default=0)
     requeue_count = models.PositiveSmallIntegerField(_("过号重排次数"), default=0)
     transferred_from = models.OneToOneField(

@@ -98,3 +98,18 @@ def test_a_skipped_ticket_is_requeued_by_the_lobby_manager(world, api):
     again = api.post(f"/tickets/{ticket.pk}/requeue/", token=world.tokens["lobby_manager"])
     assert (again.status_code, again.json()["error"]) == (409, "not_skipped")
     assert api.post(f"/tickets/{ticket.pk}/requeue/", token=world.tokens["pad"]).status_code == 403
+
+
+def test_a_kiosk_may_not_choose_a_class_that_needs_proof_and_staff_upgrade_with_a_reason(world, api):
+    world.hall.kiosk_priorities = ["normal", "elderly"]
+    world.hall.save()
+    refused = api.post("/halls/xicheng/tickets/", {"service": "biz-reg", "priority": "military"},
+                       token=world.tokens["kiosk"])
+    assert refused.status_code == 422 and refused.json()["error"] == "priority_needs_proof"
+    ticket = api.post("/halls/xicheng/tickets/", {"service": "biz-reg"}, token=world.tokens["kiosk"]).json()
+    path = f"/tickets/{ticket['id']}/priority/"
+    assert api.post(path, {"priority": "military", "reason": "军官证已核验"}, token=world.tokens["kiosk"]).status_code == 403
+    assert api.post(path, {"priority": "military"}, token=world.tokens["staff_of_this_window"]).status_code == 422
+    done = api.post(path, {"priority": "military", "reason": "军官证已核验"}, token=world.tokens["staff_of_this_window"])
+    assert done.status_code == 200 and done.json()["ticket"]["priority"] == "military"
+    assert Ticket.objects.get(pk=ticket["id"]).priority_reason == "军官证已核验"
