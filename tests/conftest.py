@@ -72,3 +72,14 @@ def _default_language():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_starts_empty():
+    """Every test's database starts without calendar overrides, so the per-process cache starts
+    empty and fresh: statement counts do not depend on which test ran before."""
+    from hallops.core import calendar
+
+    calendar.assume_no_overrides()
+    yield
+    calendar.clear_cache()

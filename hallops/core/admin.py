@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import (
-    Appointment, ApiToken, Department, Device, Evaluation, Hall, HallEvent, Service, StaffProfile, Ticket,
+    Appointment, ApiToken, CalendarDay, Department, Device, Evaluation, Hall, HallEvent, Service, StaffProfile, Ticket,
     Window, WindowService, Zone,
 )
 
@@ -58,9 +58,9 @@ class HallAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "address")
     inlines = [ZoneInline]
     fieldsets = (
-        (None, {"fields": ("code", "name", "address", ("latitude", "longitude"), "notice")}),
+        (None, {"fields": ("code", "name", "region_code", "address", ("latitude", "longitude"), "notice")}),
         (_("开放时间"), {"fields": ("enforce_hours", "opening_hours", "appointment_hours",
-                                     "appointment_early_minutes")}),
+                                     "makeup_day_hours_weekday", "appointment_early_minutes")}),
         (_("叫号与过号"), {"fields": ("announcement_template", "skip_requeue_places", "skip_daily_limit",
                                       "starvation_minutes")}),
         (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes")}),
@@ -73,6 +73,16 @@ class HallAdmin(admin.ModelAdmin):
     @admin.display(description=_("窗口数"))
     def window_count(self, obj):
         return obj.windows.count()
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Local holidays, a hall's closures, or next year's 调休 before the package knows it."""
+
+    list_display = ("date", "working", "hall", "region_code", "hours_weekday", "note")
+    list_filter = ("working", "hall")
+    search_fields = ("note", "region_code")
+    date_hierarchy = "date"
 
 
 @admin.register(Department)

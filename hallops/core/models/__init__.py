@@ -8,9 +8,10 @@ from .device import ApiToken, Device, DeviceKind
 from .ticket import Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus
 from .event import HallEvent
 from .evaluation import Evaluation, EvaluationLevel
+from .calendar import CalendarDay
 
 __all__ = [
-    "Appointment", "ApiToken", "Channel", "DailyCounter", "Department", "Device", "DeviceKind",
+    "Appointment", "ApiToken", "CalendarDay", "Channel", "DailyCounter", "Department", "Device", "DeviceKind",
     "Evaluation", "EvaluationLevel", "EventSequence", "Hall", "HallEvent", "Priority", "Role",
     "Service", "SkipPolicy", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",
     "WindowState", "Zone",

@@ -37,6 +37,14 @@ class Hall(models.Model):
         help_text=_("开放时间之外仅接待预约群众的时段，格式同上"),
     )
     enforce_hours = models.BooleanField(_("按开放时间取号"), default=True)
+    region_code = models.CharField(
+        _("行政区划代码"), max_length=12, blank=True,
+        help_text=_("12 位行政区划代码，用于工作日历、省级平台报送"),
+    )
+    makeup_day_hours_weekday = models.PositiveSmallIntegerField(
+        _("调休上班日按星期几开放"), default=0,
+        help_text=_("调休上班的周末按这一天（0=周一）的开放时间接待；可在工作日历中逐日调整"),
+    )
     notice = models.TextField(_("大厅公告"), blank=True)
     announcement_template = models.CharField(
         _("叫号播报模板"), max_length=120, default="请{number}号到{window}号窗口办理"

@@ -1,0 +1,21 @@
+"""Print, as JSON for fill_catalogue.py, the translations another .po has (e.g. your side of a merge).
+
+Usage: python scripts/carry_translations.py OTHER.po | python scripts/fill_catalogue.py
+"""
+
+import json
+import re
+import sys
+
+
+def entries(text):
+    for block in text.split("\n\n"):
+        mid = re.search(r'^msgid "(.*)"$', block, re.M)
+        mstr = re.search(r'^msgstr "(.*)"$', block, re.M)
+        if mid and mstr and mid.group(1) and mstr.group(1):
+            yield (mid.group(1).encode().decode("unicode_escape").encode("latin-1").decode("utf-8"),
+                   mstr.group(1).encode().decode("unicode_escape").encode("latin-1").decode("utf-8"))
+
+
+if __name__ == "__main__":
+    print(json.dumps(dict(entries(open(sys.argv[1], encoding="utf-8").read())), ensure_ascii=False))
