@@ -4,22 +4,31 @@ Every builder returns {"seq": N, ...}: N is the last hall event whose effect the
 so a consumer forwards exactly the events after N. All reads of one snapshot happen in one
 transaction that sees a single point in time (REPEATABLE READ on PostgreSQL; on SQLite the
 transaction takes the write lock), so state and N always agree.
+
+The shapes are the read side's (hallops.core.read), the same the API serves; each snapshot reads
+in a fixed number of statements whatever the number of matters and windows
+(tests/displays/test_snapshot_statements.py).
 """
 
 from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from hallops.api import catalogue  # the API's read models: kiosk list, waiting list, transfer chain
 from hallops.core import events
 from hallops.core.alerts import hall_alerts
-from hallops.patrol.alerts import patrol_alerts
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
-from hallops.core.load import hall_load
-from hallops.core.models import Device, HallEvent, Service, Ticket, TicketStatus, Window, WindowService
-from hallops.core.models.ticket import ACTIVE_STATUSES
-from hallops.core.serializers import iso, ticket_dict, window_brief, window_dict
+from hallops.core.estimates import position
+from hallops.core.models import HallEvent, Ticket, Window, WindowService
+from hallops.core.read.devices import hall_devices
+from hallops.core.read.load import hall_load
+from hallops.core.read.queue import window_queue
+from hallops.core.read.services import catalogue
+from hallops.core.read.tickets import (
+    TICKET, current_ticket, last_finished, latest_in_chain, pad_ticket, public_ticket,
+)
+from hallops.core.read.windows import WINDOW_BRIEF, WINDOW_SELECT, WINDOW_STATE, window_dict
+from hallops.patrol.alerts import patrol_alerts
 
 RECENT_CALLS = 10
 
@@ -34,34 +43,27 @@ def consistent_read():
         yield
 
 
-def current_ticket(window):
-    t = catalogue.current_ticket(window)
-    return ticket_dict(t) if t else None
-
-
 def recent_calls(hall, now, limit=RECENT_CALLS):
     start, _ = day_bounds(local_day(now))
     rows = HallEvent.objects.filter(hall=hall, type="ticket.called", created_at__gte=start).order_by("-seq")[:limit]
     return [e.as_message() for e in rows]
 
 
+def _services(hall):
+    return events.last_seq(hall.pk), catalogue(hall)
+
+
 def waiting_by_service(hall):
     """(seq, the kiosk's list of matters): waiting, estimated wait, open, remaining quota."""
     with consistent_read():
-        seq, rows = events.last_seq(hall.pk), catalogue.services_catalogue(hall)
-    for r in rows:
-        r["remaining"] = r["remaining_quota"]  # the name the pages were written against
-    return seq, rows
+        return _services(hall)
 
 
 def hall_display(hall):
     with consistent_read():
         now = clock_now()
-        seq, services = waiting_by_service(hall)
-        windows = [
-            {"id": w.pk, "number": w.number, "name": w.name, "state": w.state}
-            for w in Window.objects.filter(hall=hall).select_related("zone")
-        ]
+        seq, services = _services(hall)
+        windows = [WINDOW_STATE.of(w) for w in Window.objects.filter(hall=hall).select_related(*WINDOW_SELECT)]
         return {
             "seq": seq,
             "hall": {"code": hall.code, "name": hall.name, "notice": hall.notice,
@@ -71,22 +73,19 @@ def hall_display(hall):
 
 
 def _window(window_id):
-    return Window.objects.select_related("hall", "zone", "staff__staff").get(pk=window_id)
+    return Window.objects.select_related("hall", *WINDOW_SELECT).get(pk=window_id)
 
 
 def window_screen(window):
     with consistent_read():
         seq = events.last_seq(window.hall_id)
         w = _window(window.pk)
-        return {"seq": seq, "window": window_dict(w), "current": current_ticket(w)}
+        return {"seq": seq, "window": window_dict(w), "current": TICKET.maybe(current_ticket(w))}
 
 
 def waiting_list(window) -> dict:
-    """The citizens the window may call, in the order call_next would take them."""
-    rows, count = catalogue.window_queue(window)
-    names = dict(Service.objects.filter(hall_id=window.hall_id).values_list("code", "name"))
-    for r in rows:  # plus the names the console page was written against
-        r["service_name"], r["designated"] = names.get(r["service"]), r["transferred"]
+    """The citizens the window may call, in the order call_next would take them (`window.hall` loaded)."""
+    rows, count = window_queue(window)
     return {"waiting": rows, "waiting_count": count}
 
 
@@ -94,27 +93,19 @@ def console(window):
     with consistent_read():
         seq = events.last_seq(window.hall_id)
         w = _window(window.pk)
-        return {"seq": seq, "window": window_dict(w), "current": current_ticket(w), **waiting_list(w)}
-
-
-def devices(hall):
-    return [
-        {"id": d.pk, "kind": d.kind, "name": d.name, "window": window_brief(d.window), "enabled": d.enabled,
-         "online": d.online, "last_seen": iso(d.last_seen), "heartbeat_s": d.heartbeat_s, "status": d.status}
-        for d in Device.objects.filter(hall=hall).select_related("window")
-    ]
+        return {"seq": seq, "window": window_dict(w), "current": TICKET.maybe(current_ticket(w)), **waiting_list(w)}
 
 
 def load_with_alerts(hall):
     """hall_load plus device health and the alerts derived from both (dashboard snapshot and `load` frames)."""
     with consistent_read():
-        load = {**hall_load(hall), "devices": devices(hall)}
+        load = {**hall_load(hall), "devices": hall_devices(hall)}
         return {**load, "alerts": hall_alerts(hall, load) + patrol_alerts(hall)}
 
 
 def kiosk(hall):
     with consistent_read():
-        seq, services = waiting_by_service(hall)
+        seq, services = _services(hall)
         return {"seq": seq, "services": services}
 
 
@@ -122,45 +113,30 @@ def pad(window):
     with consistent_read():
         seq = events.last_seq(window.hall_id)
         w = _window(window.pk)
-        last = (Ticket.objects.filter(window=w, status=TicketStatus.DONE).select_related("service", "window")
-                .order_by("-finished_at").first())
-        return {"seq": seq, "window": window_brief(w), "last_finished": public_ticket(last) if last else None}
-
-
-def public_ticket(t) -> dict:
-    """What a citizen's phone may see of its own ticket (no staff, no other tickets)."""
-    return {"id": str(t.pk), "number": t.number, "status": t.status,
-            "service": {"code": t.service.code, "name": t.service.name},
-            "window": window_brief(t.window) if t.status in ACTIVE_STATUSES else None,
-            "issued_at": iso(t.issued_at), "called_at": iso(t.called_at)}
+        last = last_finished(w)
+        return {"seq": seq, "window": WINDOW_BRIEF.of(w), "last_finished": pad_ticket(last) if last else None}
 
 
 def latest_of(ticket_id):
     """The ticket a citizen follows: after a transfer, the new ticket that carries the same number."""
-    return catalogue.latest_in_chain(Ticket.objects.select_related("service", "window").get(pk=ticket_id))
+    return latest_in_chain(Ticket.objects.select_related("service", "window").get(pk=ticket_id))
 
 
 def _tracked(ticket_id):
     with consistent_read():
-        ticket = Ticket.objects.select_related("service", "window").get(pk=ticket_id)
-        return events.last_seq(ticket.hall_id), catalogue.track(ticket)
+        ticket = latest_of(ticket_id)
+        ahead, wait = position(ticket)
+        return events.last_seq(ticket.hall_id), ticket, ahead or 0, wait or 0
 
 
 def ticket_tracking(ticket_id):
-    seq, t = _tracked(ticket_id)
-    return {
-        "seq": seq,
-        "ticket": {"id": t["id"], "number": t["number"], "status": t["status"],
-                   "service": {"code": t["service"], "name": t["service_name"]}, "window": t["window"],
-                   "issued_at": t["issued_at"], "called_at": t["called_at"]},
-        "ahead": t["ahead"] or 0, "estimated_wait_s": t["estimated_wait_s"] or 0,
-    }
+    seq, ticket, ahead, wait = _tracked(ticket_id)
+    return {"seq": seq, "ticket": public_ticket(ticket), "ahead": ahead, "estimated_wait_s": wait}
 
 
 def ticket_ahead(ticket_id):
-    seq, t = _tracked(ticket_id)
-    return {"seq": seq, "ticket_status": t["status"], "ahead": t["ahead"] or 0,
-            "estimated_wait_s": t["estimated_wait_s"] or 0}
+    seq, ticket, ahead, wait = _tracked(ticket_id)
+    return {"seq": seq, "ticket_status": ticket.status, "ahead": ahead, "estimated_wait_s": wait}
 
 
 def service_codes_of(window) -> set:

@@ -11,7 +11,8 @@ from hallops.core.clock import local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
 from hallops.core.models import Ticket, TicketStatus, Window
-from hallops.core.serializers import ticket_dict, window_dict
+from hallops.core.read.tickets import TICKET
+from hallops.core.read.windows import WINDOW_SELECT, window_dict
 
 from hallops.patrol.presence import absence_dict, announce_short_absence
 
@@ -21,11 +22,11 @@ from .screens import QUEUE_EVENTS
 
 
 def _ticket(t):
-    return {"ticket": ticket_dict(t) if t is not None else None}
+    return {"ticket": TICKET.maybe(t)}
 
 
 def _window(w):
-    return {"window": window_dict(Window.objects.select_related("zone", "staff__staff").get(pk=w.pk))}
+    return {"window": window_dict(Window.objects.select_related(*WINDOW_SELECT).get(pk=w.pk))}
 
 
 class WindowActions:

@@ -9,6 +9,7 @@ from hallops.core import actors
 from hallops.core.actions import record_evaluation
 from hallops.core.errors import NotFound
 from hallops.core.models import Evaluation, Ticket
+from hallops.core.read.tickets import pad_ticket, public_ticket
 
 from .. import snapshots
 from .base import HallStreamConsumer, arg, db, hall_by_code, tickets_of, window_id_of, window_of
@@ -112,10 +113,8 @@ class PadConsumer(HallStreamConsumer):
 
     def render(self, event):
         if event["type"] == "ticket.finished" and window_id_of(event) == self.window.pk:
-            t = event["ticket"]
             return [{"type": "ticket.finished", "seq": event["seq"], "at": event.get("at"),
-                     "ticket": {"id": t["id"], "number": t["number"], "service_name": t.get("service_name")},
-                     "window": event.get("window")}]
+                     "ticket": pad_ticket(event["ticket"]), "window": event.get("window")}]
         return []
 
     def do_evaluate(self, content):
@@ -165,7 +164,7 @@ class TicketConsumer(HallStreamConsumer):
             else:
                 self.status = t["status"]
             frame = {"type": event["type"], "seq": event["seq"], "at": event.get("at"),
-                     "ticket": _public(t)}
+                     "ticket": public_ticket(t)}
             if event["type"] == "ticket.called":
                 frame["window"] = event.get("window")
             frames.append(frame)
@@ -182,10 +181,3 @@ class TicketConsumer(HallStreamConsumer):
         if data.pop("ticket_status") != "waiting":
             return None
         return {"type": "ticket.ahead", **data}
-
-
-def _public(t: dict) -> dict:
-    """A ticket_dict reduced to what the citizen's page shows."""
-    return {"id": t["id"], "number": t["number"], "status": t["status"],
-            "service": {"code": t["service"], "name": t.get("service_name")},
-            "window": t.get("window"), "called_at": t.get("called_at")}

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hallops.core.models import Hall, Ticket
-from hallops.core.serializers import track_url
+from hallops.core.read.tickets import track_url
 
 from .. import snapshots
 

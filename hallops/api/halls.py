@@ -8,12 +8,12 @@ from hallops.core import actions, actors, events
 from hallops.core.clock import is_open
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
-from hallops.core.load import hall_load
 from hallops.core.models import Channel, Hall, Service
-from hallops.core.serializers import ticket_dict, track_url
+from hallops.core.read.load import hall_load
+from hallops.core.read.services import catalogue
+from hallops.core.read.tickets import issued
 
 from .auth import actor_of
-from .catalogue import services_catalogue
 from .errors import error_responses
 from .lookups import hall_or_404
 from .schemas import BIGINT, CheckInIn, EventsOut, HallOut, IssuedOut, IssueIn, LoadOut, ServiceOut
@@ -38,13 +38,7 @@ def list_halls(request):
 @router.get("/{hall}/services/", response={200: list[ServiceOut], **error_responses(404)}, auth=None,
             summary="List a hall's matters with their queues (public)")
 def list_services(request, hall: str):
-    return services_catalogue(hall_or_404(hall))
-
-
-def _issued(result):
-    t = result.ticket
-    d = ticket_dict(t)
-    return {**d, "ahead": result.ahead, "estimated_wait_s": result.estimated_wait_s, "track_url": track_url(t)}
+    return catalogue(hall_or_404(hall))
 
 
 @router.post("/{hall}/tickets/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
@@ -58,7 +52,7 @@ def issue(request, hall: str, payload: IssueIn):
         raise NotFound(_("本大厅没有该事项"), code="service_not_found")
     channel = payload.channel or (Channel.KIOSK if actor.device is not None else Channel.STAFF)
     result = actions.issue_ticket(hall, service, priority=payload.priority, channel=channel, actor=actor)
-    return Status(201, _issued(result))
+    return Status(201, issued(result))
 
 
 @router.post("/{hall}/check-in/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
@@ -67,7 +61,7 @@ def check_in(request, hall: str, payload: CheckInIn):
     actor = actor_of(request)
     hall = hall_or_404(hall)
     actors.authorize_issue(actor, hall.pk)
-    return Status(201, _issued(actions.check_in(hall, payload.code, actor=actor)))
+    return Status(201, issued(actions.check_in(hall, payload.code, actor=actor)))
 
 
 @router.get("/{hall}/load/", response={200: LoadOut, **error_responses(401, 403, 404)},

@@ -1,20 +1,51 @@
 """Request and response shapes; they are the OpenAPI document, so every field is typed.
 
-Responses are filled from the core's plain dicts (hallops.core.serializers); a schema only
-names and types what the API promises, extra keys in a dict are dropped.
+Responses are the read side's dicts (hallops.core.read), and their schemas are built from the
+same declarations (schema_of), so the API, the socket frames and the pages cannot drift apart.
 """
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from hallops.core.models import Channel, Priority
+from hallops.core.read import projection
+from hallops.core.read.load import LOAD, LOAD_SERVICE, LOAD_TOTALS, LOAD_WINDOW
+from hallops.core.read.queue import WINDOW_DETAIL
+from hallops.core.read.services import CATALOGUE_ROW
+from hallops.core.read.tickets import ISSUED, TICKET, TRACK, WAITING_ROW
+from hallops.core.read.windows import STAFF, WINDOW, WINDOW_BRIEF
 
 BIGINT = 2**63 - 1  # larger ids cannot exist and would overflow the database driver
 Id = Annotated[int, Field(ge=1, le=BIGINT)]
 Code = Annotated[str, Field(min_length=1, max_length=60)]
 # Times are passed through as the core's ISO 8601 strings, unchanged (load must equal hall_load).
 Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+
+
+def _annotation(spec: projection.Field):
+    kind = spec.type
+    if kind is projection.Timestamp:
+        kind = Timestamp
+    elif kind is dict:
+        kind = dict[str, Any]
+    elif isinstance(kind, (projection.Projection, projection.Variant, projection.Record)):
+        kind = schema_of(kind)
+    if spec.many:
+        kind = list[kind]
+    return kind | None if spec.nullable else kind
+
+
+@cache
+def schema_of(shape) -> type[Schema]:
+    """The response schema of a read shape: its fields, types and descriptions, named as the shape."""
+    namespace = {name: Field(description=spec.description) for name, spec in shape.fields.items()}
+    namespace["__annotations__"] = {name: _annotation(spec) for name, spec in shape.fields.items()}
+    namespace["__module__"] = __name__
+    return type(shape.name, (Schema,), namespace)
+
 
 PriorityName = Literal[tuple(Priority.values)]
 # Appointment tickets come only from check-in, so the API does not offer that channel.
@@ -33,21 +64,7 @@ class HallOut(Schema):
     opening_hours: dict[str, list[list[str]]] = Field(description='weekday (0 = Monday) → [["08:30", "12:00"], …]')
 
 
-class ServiceOut(Schema):
-    code: str
-    name: str
-    zone: str
-    zone_name: str
-    department: str | None = Field(description="department name (部门), if set")
-    prefix: str
-    waiting: int
-    estimated_wait_s: int = Field(description="estimated wait for a number taken now, in seconds")
-    open_windows: int = Field(description="open windows that serve this matter")
-    open: bool = Field(description="the hall issues numbers now AND at least one open window serves the matter")
-    bookable: bool
-    materials: str = Field(description="一次性告知: materials to bring")
-    daily_quota: int | None
-    remaining_quota: int | None = Field(description="numbers left today; null when unlimited")
+ServiceOut = schema_of(CATALOGUE_ROW)
 
 
 # --- Tickets ------------------------------------------------------------------------------
@@ -68,53 +85,10 @@ class CheckInIn(Schema):
     code: Annotated[str, Field(min_length=1, max_length=32)] = Field(description="appointment code (预约码)")
 
 
-class IssuedOut(Schema):
-    id: str
-    number: str
-    service: str
-    service_name: str
-    priority: str
-    status: str
-    ahead: int = Field(description="people waiting before this ticket for the same matter")
-    estimated_wait_s: int
-    issued_at: Timestamp
-    track_url: str = Field(description="public tracking page (the QR code on the printed ticket)")
-
-
-class WindowBrief(Schema):
-    id: int
-    number: str
-    name: str
-
-
-class TicketOut(Schema):
-    id: str
-    number: str
-    service: str
-    service_name: str
-    priority: str
-    channel: str
-    status: str
-    issued_at: Timestamp
-    called_at: Timestamp | None
-    started_at: Timestamp | None
-    finished_at: Timestamp | None
-    window: WindowBrief | None
-    recall_count: int
-    transferred_from: str | None
-
-
-class TrackOut(Schema):
-    id: str
-    number: str
-    service: str
-    service_name: str
-    status: str
-    window: WindowBrief | None = Field(description="where to go, once called")
-    ahead: int | None = Field(description="people ahead while waiting, else null")
-    estimated_wait_s: int | None = Field(description="while waiting, else null")
-    issued_at: Timestamp
-    called_at: Timestamp | None
+IssuedOut = schema_of(ISSUED)
+WindowBrief = schema_of(WINDOW_BRIEF)
+TicketOut = schema_of(TICKET)
+TrackOut = schema_of(TRACK)
 
 
 class TicketReply(Schema):
@@ -123,45 +97,16 @@ class TicketReply(Schema):
 
 # --- Windows -----------------------------------------------------------------------------
 
-class StaffBrief(Schema):
-    id: int
-    name: str
-    staff_no: str
-    title: str
-    photo: str | None
-
-
-class WindowOut(Schema):
-    id: int
-    number: str
-    name: str
-    kind: str
-    zone: str | None
-    state: str
-    state_since: Timestamp | None
-    pause_reason: str
-    stand_in: str
-    staff: StaffBrief | None
+StaffBrief = schema_of(STAFF)
+WindowOut = schema_of(WINDOW)
 
 
 class WindowReply(Schema):
     window: WindowOut
 
 
-class WaitingOut(Schema):
-    id: str
-    number: str
-    service: str
-    priority: str
-    waited_s: int
-    transferred: bool = Field(description="transferred here (it comes before the window's own matters)")
-
-
-class WindowDetailOut(WindowOut):
-    services: list[str] = Field(description="codes of the matters served, in order of preference")
-    current_ticket: TicketOut | None
-    waiting: list[WaitingOut] = Field(description="waiting tickets this window may call, in queue order")
-    waiting_count: int
+WaitingOut = schema_of(WAITING_ROW)
+WindowDetailOut = schema_of(WINDOW_DETAIL)
 
 
 class CallNumberIn(Schema):
@@ -207,51 +152,10 @@ class EventsOut(Schema):
     last_seq: int = Field(description="the hall's latest event number; fetch again while events[-1].seq < last_seq")
 
 
-class LoadWindow(Schema):
-    id: int
-    number: str
-    name: str
-    kind: str
-    zone: str
-    state: str
-    state_since: Timestamp | None
-    idle_s: int | None
-    pause_reason: str
-    stand_in: str
-    staff: StaffBrief | None
-    current_ticket: TicketOut | None
-    served_today: int
-    avg_handle_s: int | None
-    services: list[str]
-
-
-class LoadService(Schema):
-    code: str
-    name: str
-    prefix: str
-    zone: str
-    waiting: int
-    longest_wait_s: int
-    estimated_wait_s: int
-    open_windows: int
-
-
-class LoadTotals(Schema):
-    waiting: int
-    served_today: int
-    issued_today: int
-    windows_open: int
-    windows_paused: int
-    windows_total: int
-
-
-class LoadOut(Schema):
-    seq: int
-    hall: str
-    at: Timestamp
-    windows: list[LoadWindow]
-    services: list[LoadService]
-    totals: LoadTotals
+LoadWindow = schema_of(LOAD_WINDOW)
+LoadService = schema_of(LOAD_SERVICE)
+LoadTotals = schema_of(LOAD_TOTALS)
+LoadOut = schema_of(LOAD)
 
 
 class MeOut(Schema):

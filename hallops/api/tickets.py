@@ -3,10 +3,9 @@
 from ninja import Router
 
 from hallops.core import actions, actors
-from hallops.core.serializers import ticket_dict
+from hallops.core.read.tickets import ticket_dict, track
 
 from .auth import actor_of
-from .catalogue import track
 from .errors import error_responses
 from .lookups import ticket_or_404
 from .schemas import PriorityChangeIn, TicketReply, TrackOut

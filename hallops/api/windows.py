@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from hallops.core import actions, actors
-from hallops.core.clock import now as clock_now
 from hallops.core.errors import Invalid
-from hallops.core.serializers import ticket_dict, window_dict
+from hallops.core.read.queue import window_detail as detail
+from hallops.core.read.tickets import TICKET
+from hallops.core.read.windows import window_dict
 
 from .auth import actor_of
-from .catalogue import current_ticket, window_queue
 from .errors import error_responses
 from .lookups import ticket_or_404, window_or_404
 from .schemas import (
@@ -32,7 +32,7 @@ def _acting(request, window_id):
 
 
 def _ticket_reply(ticket):
-    return {"ticket": ticket_dict(ticket) if ticket is not None else None}
+    return {"ticket": TICKET.maybe(ticket)}
 
 
 def _window_reply(window):
@@ -44,15 +44,7 @@ def _window_reply(window):
 def window_detail(request, window_id: Id):
     window = window_or_404(window_id)
     actors.authorize_view_hall(actor_of(request), window.hall_id)
-    now = clock_now()
-    waiting, count = window_queue(window, now)
-    current = current_ticket(window)
-    return {
-        **window_dict(window),
-        "services": list(window.window_services.order_by("preference").values_list("service__code", flat=True)),
-        "current_ticket": ticket_dict(current) if current else None,
-        "waiting": waiting, "waiting_count": count,
-    }
+    return detail(window)
 
 
 @router.post("/{window_id}/call-next/", response={200: TicketReply, **ACTION_ERRORS},

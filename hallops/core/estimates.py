@@ -1,30 +1,84 @@
-"""Estimated waits: people ahead × recent handling time ÷ open windows serving the matter."""
+"""What a citizen or manager is told about waiting, computed here and nowhere else.
+
+Estimated wait = people ahead × recent handling time ÷ open windows serving the matter
+(`wait_seconds`). Every reader goes through `position` (a waiting ticket), `queue_position`
+(a ticket about to be issued) or `service_figures` (every matter of a hall at once, in a fixed
+number of grouped queries whatever the number of matters).
+"""
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Q, Subquery, Value
 
-from .models import Ticket, TicketStatus, WindowService, WindowState
+from .models import Service, Ticket, TicketStatus, WindowService, WindowState
 
 ROLLING_SAMPLE = 20  # finished tickets in the rolling average of handling time
 SERVING_STATES = (WindowState.OPEN, WindowState.SERVING)
 
 
-def avg_handle_seconds(service) -> int:
-    """Rolling average of the last finished tickets of the matter; the configured time until there are some."""
+def seconds(duration) -> int | None:
+    """An aggregated duration as whole seconds (SQLite returns microseconds, PostgreSQL a timedelta)."""
+    if duration is None:
+        return None
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds())
+    return int(duration / 1_000_000)
+
+
+def wait_seconds(ahead: int, handle_s: int, open_windows: int) -> int:
+    """The formula: people ahead share the open windows (at least one, never a division by zero)."""
+    return int(round(ahead * handle_s / max(1, open_windows)))
+
+
+def handle_seconds(services) -> dict[int, int]:
+    """Per matter: rolling average of its last finished tickets; its configured time until there are some.
+
+    One statement for any number of matters: each matter's average is a subquery over its own
+    ROLLING_SAMPLE latest finished tickets.
+    """
+    services = list(services)
     recent = (
-        Ticket.objects.filter(service=service, status=TicketStatus.DONE, started_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("started_at", "finished_at")[:ROLLING_SAMPLE]
+        Ticket.objects.filter(service=OuterRef(OuterRef("pk")), status=TicketStatus.DONE,
+                              started_at__isnull=False, finished_at__isnull=False)
+        .order_by("-finished_at").values("pk")[:ROLLING_SAMPLE]
     )
-    durations = [(f - s).total_seconds() for s, f in recent if f and s]
-    if not durations:
-        return service.expected_minutes * 60
-    return int(sum(durations) / len(durations))
+    avg = (
+        Ticket.objects.filter(pk__in=recent).order_by().annotate(all=Value(1)).values("all")
+        .annotate(avg=Avg(F("finished_at") - F("started_at"))).values("avg")
+    )
+    measured = dict(
+        Service.objects.filter(pk__in=[s.pk for s in services])
+        .annotate(avg=Subquery(avg, output_field=DurationField())).order_by().values_list("pk", "avg")
+    ) if services else {}
+    out = {}
+    for s in services:
+        avg_s = seconds(measured.get(s.pk))
+        out[s.pk] = avg_s if avg_s is not None else s.expected_minutes * 60
+    return out
+
+
+def avg_handle_seconds(service) -> int:
+    return handle_seconds([service])[service.pk]
+
+
+def open_windows(**where) -> dict[int, int]:
+    """Per matter: open or serving windows that serve it (filter by service__hall=… or service=…)."""
+    return dict(
+        WindowService.objects.filter(window__state__in=SERVING_STATES, **where)
+        .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")
+    )
 
 
 def open_windows_for(service) -> int:
-    return WindowService.objects.filter(service=service, window__state__in=SERVING_STATES).count()
+    return open_windows(service=service).get(service.pk, 0)
+
+
+def issued(day, **where) -> dict[int, int]:
+    """Per matter: numbers issued on the day (a transfer keeps its number, so it is not a new issue)."""
+    return dict(
+        Ticket.objects.filter(day=day, transferred_from__isnull=True, **where)
+        .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")
+    )
 
 
 def waiting_before(service, day, rank, queue_at) -> int:
@@ -40,8 +94,20 @@ def ahead_of(ticket) -> int:
 
 
 def estimated_wait_seconds(service, ahead: int) -> int:
-    windows = max(1, open_windows_for(service))
-    return int(round(ahead * avg_handle_seconds(service) / windows))
+    return wait_seconds(ahead, avg_handle_seconds(service), open_windows_for(service))
+
+
+def queue_position(service, day, rank, queue_at) -> tuple[int, int]:
+    """(people ahead, estimated wait) of a ticket of this class and queue time, before it is issued."""
+    ahead = waiting_before(service, day, rank, queue_at)
+    return ahead, estimated_wait_seconds(service, ahead)
+
+
+def position(ticket) -> tuple[int, int] | tuple[None, None]:
+    """(people ahead, estimated wait) of a ticket while it waits; (None, None) once it does not."""
+    if ticket.status != TicketStatus.WAITING:
+        return None, None
+    return queue_position(ticket.service, ticket.day, ticket.rank, ticket.queue_at)
 
 
 def service_waiting(hall, day, now):
@@ -56,6 +122,23 @@ def service_waiting(hall, day, now):
     }
 
 
+def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
+    """Per matter of the hall: waiting, longest wait, open windows, estimated wait for a number taken
+    now, and numbers issued today; and the hall's numbers issued today (every matter, active or not).
+    Four statements for any number of matters."""
+    waiting = service_waiting(hall, day, now)
+    windows = open_windows(service__hall=hall)
+    handle = handle_seconds(services)
+    numbers = issued(day, hall=hall)
+    out = {}
+    for s in services:
+        w = waiting.get(s.pk, {"waiting": 0, "longest_wait_s": 0})
+        n_open = windows.get(s.pk, 0)
+        out[s.pk] = {**w, "open_windows": n_open, "issued_today": numbers.get(s.pk, 0),
+                     "estimated_wait_s": wait_seconds(w["waiting"], handle[s.pk], n_open)}
+    return out, sum(numbers.values())
+
+
 def window_stats(hall, day):
     """Per window: served today and its average handling time."""
     rows = (
@@ -63,14 +146,4 @@ def window_stats(hall, day):
         .values("window_id")
         .annotate(served=Count("pk"), avg=Avg(F("finished_at") - F("started_at")))
     )
-    out = {}
-    for r in rows:
-        avg = r["avg"]
-        if isinstance(avg, timedelta):
-            avg_s = int(avg.total_seconds())
-        elif avg is None:
-            avg_s = None
-        else:  # SQLite returns microseconds
-            avg_s = int(avg / 1_000_000)
-        out[r["window_id"]] = {"served_today": r["served"], "avg_handle_s": avg_s}
-    return out
+    return {r["window_id"]: {"served_today": r["served"], "avg_handle_s": seconds(r["avg"])} for r in rows}

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from hallops.core import events
 from hallops.core.models import Device, DeviceKind, Priority, Ticket
-from hallops.core.serializers import track_url
+from hallops.core.read.tickets import ISSUED
 
 from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand
 
@@ -118,13 +118,16 @@ def on_issued(event, actor):
 def ticket_content(ticket, *, ahead: int, estimated_wait_s: int):
     from devices.printer import TicketContent
 
+    # The slip says what the kiosk's reply says (the same projection), plus what only paper needs.
+    issued = ISSUED.of(ticket, ahead=ahead, estimated_wait_s=estimated_wait_s)
     priority = None
     if ticket.priority not in (Priority.NORMAL, Priority.APPOINTMENT):
         priority = str(Priority(ticket.priority).label)
     return TicketContent(
-        hall_name=ticket.hall.name, number=ticket.number, service_name=ticket.service.name,
-        ahead=ahead, estimated_wait_s=estimated_wait_s, issued_at=timezone.localtime(ticket.issued_at),  # the hall's clock, not UTC
-        track_url=track_url(ticket), materials=ticket.service.materials or "", priority_label=priority,
+        hall_name=ticket.hall.name, number=issued["number"], service_name=issued["service_name"],
+        ahead=issued["ahead"], estimated_wait_s=issued["estimated_wait_s"],
+        issued_at=timezone.localtime(ticket.issued_at),  # the hall's clock, not UTC
+        track_url=issued["track_url"], materials=ticket.service.materials or "", priority_label=priority,
     )
 
 
@@ -162,8 +165,7 @@ def register():
 def reprint(ticket, actor) -> DeviceCommand:
     """补打: a new print command (its own id) for the ticket, on the kiosk's printer or the one it was printed on."""
     from hallops.core.errors import Conflict
-    from hallops.core.estimates import ahead_of, estimated_wait_seconds
-    from hallops.core.models import TicketStatus
+    from hallops.core.estimates import position
 
     kiosk = getattr(actor, "device", None)
     last = DeviceCommand.objects.filter(ticket=ticket, kind=CommandKind.PRINT).select_related("device").last()
@@ -176,6 +178,5 @@ def reprint(ticket, actor) -> DeviceCommand:
         raise Conflict(_("没有可用的打印机"), code="no_printer")
     with transaction.atomic():
         ticket = Ticket.objects.select_related("service", "hall").get(pk=ticket.pk)
-        ahead = ahead_of(ticket) if ticket.status == TicketStatus.WAITING else 0
-        wait = estimated_wait_seconds(ticket.service, ahead) if ticket.status == TicketStatus.WAITING else 0
-        return print_ticket(ticket, printer, ahead=ahead, estimated_wait_s=wait, kiosk=kiosk, reprint=True)
+        ahead, wait = position(ticket)
+        return print_ticket(ticket, printer, ahead=ahead or 0, estimated_wait_s=wait or 0, kiosk=kiosk, reprint=True)

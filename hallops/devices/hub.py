@@ -18,7 +18,7 @@ from hallops.core.actors import Actor
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.models import Device, DeviceKind, Ticket, TicketStatus
-from hallops.core.serializers import iso, window_brief
+from hallops.core.read.devices import DEVICE_STATUS, DRIVEN_DEVICE
 
 from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand, InboxMessage
 
@@ -47,8 +47,7 @@ def attached(gateway) -> list[Device]:
 
 
 def device_dict(d: Device) -> dict:
-    return {"id": d.pk, "name": d.name, "kind": d.kind, "url": d.url, "options": d.options,
-            "window": window_brief(d.window), "heartbeat_s": d.heartbeat_s}
+    return DRIVEN_DEVICE.of(d)
 
 
 def hello(gateway) -> dict:
@@ -165,8 +164,7 @@ def _problem(status: dict) -> str | None:
 
 
 def device_status_payload(d: Device) -> dict:
-    return {"device": {"id": d.pk, "name": d.name, "kind": d.kind, "window": window_brief(d.window),
-                       "online": d.online, "last_seen": iso(d.last_seen), "status": d.status}}
+    return {"device": DEVICE_STATUS.of(d)}
 
 
 def set_health(device: Device, online: bool, status: dict | None = None, now=None) -> bool:

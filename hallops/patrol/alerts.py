@@ -7,6 +7,8 @@ not see camera images.
 
 from django.utils.translation import gettext as _
 
+from hallops.core.read.windows import WINDOW_BRIEF
+
 from .models import Detection, DetectionKind
 
 SEVERITY = {DetectionKind.OFF_POST: "warning", DetectionKind.CROWDING: "critical",
@@ -20,7 +22,7 @@ def patrol_alerts(hall) -> list[dict]:
         where = _("%(n)s号窗口") % {"n": d.window.number} if d.window else d.camera.name
         out.append({
             "kind": f"patrol_{d.kind}", "severity": SEVERITY.get(d.kind, "warning"),
-            "window": {"id": d.window.pk, "number": d.window.number, "name": d.window.name} if d.window else None,
+            "window": WINDOW_BRIEF.maybe(d.window),
             "camera": {"id": d.camera.pk, "name": d.camera.name},
             "message": _("%(where)s：%(what)s") % {"where": where, "what": d.get_kind_display()},
             "since": d.started_at.isoformat(),

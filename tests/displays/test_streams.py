@@ -74,13 +74,13 @@ async def test_kiosk_sees_services_with_quota_and_a_recount_after_each_issue(hal
     await db(h.b.save)()
     comm, snap = await open_socket("/ws/halls/xicheng/kiosk/", token=h.tokens["kiosk"])
     by_code = {s["code"]: s for s in snap["services"]}
-    assert by_code["tax"]["remaining"] == 2 and by_code["biz"]["remaining"] is None
+    assert by_code["tax"]["remaining_quota"] == 2 and by_code["biz"]["remaining_quota"] is None
     assert by_code["biz"]["open"] is True and by_code["biz"]["prefix"] == "A"
     await db(issue)(h.hall, h.b)
     frames = await frames_until(comm, lambda f: f["type"] == "services")
     assert [f["type"] for f in frames] == ["services"]  # no other citizen's ticket reaches the kiosk
     tax = {s["code"]: s for s in frames[-1]["services"]}["tax"]
-    assert (tax["waiting"], tax["remaining"]) == (1, 1)
+    assert (tax["waiting"], tax["remaining_quota"]) == (1, 1)
     await comm.disconnect()
 
 

@@ -25,7 +25,8 @@ from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Service, SkipPolicy, Ticket, TicketStatus, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
-from ..serializers import ticket_dict, window_dict
+from ..read.tickets import ticket_dict
+from ..read.windows import window_dict
 from .windows import locked_window, set_window_state
 
 TRANSFER_PREFERENCE = -1  # a ticket transferred to this very window comes before its own matters

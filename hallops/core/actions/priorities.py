@@ -13,7 +13,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, Invalid
 from ..models import Channel, Priority, Ticket, TicketStatus
 from ..models.ticket import PRIORITY_RANK
-from ..serializers import ticket_dict
+from ..read.tickets import ticket_dict
 
 # A ticket's class is never changed to "appointment": that one comes only from a checked-in booking.
 STAFF_CLASSES = [p for p in Priority.values if p != Priority.APPOINTMENT]

@@ -9,12 +9,12 @@ from .. import events
 from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..estimates import avg_handle_seconds, open_windows_for, waiting_before
+from ..estimates import issued, queue_position
 from ..models import (
     Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus, Window, WindowState,
 )
 from ..models.ticket import PRIORITY_RANK
-from ..serializers import ticket_dict
+from ..read.tickets import ticket_dict
 from .priorities import check_self_declared
 from .windows import set_window_state
 
@@ -58,24 +58,21 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
     if not is_open(hall, now, appointment=appointment is not None):
         raise Conflict(_("当前不在取号时间内"), code="hall_closed")
     day = local_day(now)
-    # Read what the estimate needs before taking the number: the prefix's counter row stays
-    # locked until commit, and every kiosk issuing that prefix queues on it.
-    handle_s, windows = avg_handle_seconds(service), max(1, open_windows_for(service))
+    # Read the position before taking the number: the prefix's counter row stays locked until
+    # commit, and every kiosk issuing that prefix queues on it.
     rank, queue_at = PRIORITY_RANK[priority], (max(now, appointment.slot_start) if appointment else now)
-    ahead = waiting_before(service, day, rank, queue_at)
+    ahead, wait = queue_position(service, day, rank, queue_at)
     with transaction.atomic():
         seq = _next_number(hall.pk, service.prefix, day)
         if service.daily_quota is not None:
             # Counted under the prefix lock taken above, so two kiosks cannot both take the last one.
-            issued = Ticket.objects.filter(service=service, day=day, transferred_from__isnull=True).count()
-            if issued >= service.daily_quota:
+            if issued(day, service=service).get(service.pk, 0) >= service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
         ticket = Ticket.objects.create(
             hall=hall, service=service, day=day, number=format_number(service.prefix, seq),
             priority=priority, rank=rank, channel=channel, status=TicketStatus.WAITING,
             queue_at=queue_at, issued_at=now, appointment=appointment,
         )
-        wait = int(round(ahead * handle_s / windows))
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
                                                  "estimated_wait_s": wait}, actor, now)
     return IssueResult(ticket, ahead, wait)

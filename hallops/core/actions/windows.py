@@ -8,7 +8,7 @@ from ..clock import now as clock_now
 from ..errors import Conflict, Invalid
 from ..models import Role, Ticket, Window, WindowState
 from ..models.ticket import ACTIVE_STATUSES
-from ..serializers import window_dict
+from ..read.windows import window_dict
 
 
 def locked_window(window) -> Window:

@@ -5,7 +5,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from hallops.core import actions, events
-from hallops.core.load import hall_load
+from hallops.core.read.load import hall_load
 from tests.factories import make_service
 
 

@@ -10,7 +10,7 @@ from devices.printer import decode_text, extract_qr_payloads
 from hallops.core import actions
 from hallops.core.actors import Actor
 from hallops.core.models import DeviceKind
-from hallops.core.serializers import track_url
+from hallops.core.read.tickets import track_url
 from tests.factories import make_device, make_hall, make_service, open_window_with_staff
 
 

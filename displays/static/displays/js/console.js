@@ -45,10 +45,10 @@
       return;
     }
     waiting.forEach(function (t) {
-      body.appendChild(el("tr", {class: t.designated ? "designated" : ""}, [
+      body.appendChild(el("tr", {class: t.transferred ? "designated" : ""}, [
         el("td", {class: "num", text: t.number}),
         el("td", {text: t.service_name || t.service}),
-        el("td", {text: (cfg.priorities[t.priority] || t.priority) + (t.designated ? " · " + T.designated : "")}),
+        el("td", {text: (cfg.priorities[t.priority] || t.priority) + (t.transferred ? " · " + T.designated : "")}),
         el("td", {text: Live.fmt(T.minutes, {m: Math.floor(t.waited_s / 60)})}),
         el("td", {}, [el("button", {class: "btn small", text: T.call,
                                     onclick: function () { run("call_number", {number: t.number}); }})]),

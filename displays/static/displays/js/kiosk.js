@@ -38,7 +38,7 @@
   }
 
   function unavailable(s) {
-    if (s.remaining === 0) return T.quota_used_up;
+    if (s.remaining_quota === 0) return T.quota_used_up;
     if (!s.open) return T.closed;
     return null;
   }
@@ -66,7 +66,7 @@
       var reason = unavailable(s);
       var sub = [Live.fmt(T.waiting, {n: s.waiting}),
                  s.estimated_wait_s ? Live.fmt(T.estimate, {m: Live.minutes(s.estimated_wait_s)}) : T.no_wait];
-      if (s.remaining !== null && s.remaining !== undefined && s.remaining > 0) sub.push(Live.fmt(T.remaining, {n: s.remaining}));
+      if (s.remaining_quota !== null && s.remaining_quota !== undefined && s.remaining_quota > 0) sub.push(Live.fmt(T.remaining, {n: s.remaining_quota}));
       box.appendChild(el("button", {
         class: "btn row" + (reason ? " disabled" : ""), "data-service": s.code, disabled: reason ? "disabled" : null,
         onclick: function () { chosen.service = s; renderPriorities(); show("priority"); },

@@ -1,10 +1,10 @@
 """The hall's live load (窗口负荷 and 等候) as the lobby dashboard sees it."""
 
 from hallops.core import actions
-from hallops.core.load import hall_load
+from hallops.core.read.load import hall_load
 from tests.factories import make_service
 
-from .helpers import issue, last_seq, open_window
+from ..helpers import issue, last_seq, open_window
 
 
 def test_the_load_shows_windows_queues_and_totals(hall, service_a, service_b, clock):

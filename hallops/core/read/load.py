@@ -1,0 +1,82 @@
+"""The hall's live load (窗口负荷 and 等候): what the lobby dashboard and /load/ show.
+
+A fixed number of statements whatever the number of matters and windows (pinned in
+tests/hallops/core/read/test_statements.py).
+"""
+
+from django.db.models import Prefetch
+
+from .. import events
+from ..clock import local_day
+from ..clock import now as clock_now
+from ..estimates import SERVING_STATES, service_figures, window_stats
+from ..models import Service, Ticket, Window, WindowService, WindowState
+from ..models.ticket import ACTIVE_STATUSES
+from .projection import Field, Record, Timestamp
+from .services import ESTIMATED_WAIT, OPEN_WINDOWS, SERVICE, WAITING
+from .tickets import TICKET
+from .windows import WINDOW
+
+LOAD_WINDOW = WINDOW.extend(
+    "LoadWindow",
+    idle_s=Field(int, nullable=True, description="seconds an open window has been idle"),
+    current_ticket=Field(TICKET, nullable=True),
+    served_today=Field(int),
+    avg_handle_s=Field(int, nullable=True),
+    services=Field(str, many=True),
+)
+
+LOAD_SERVICE = SERVICE.variant(
+    "LoadService", "code", "name", "prefix", "zone",
+    waiting=WAITING, longest_wait_s=Field(int), estimated_wait_s=ESTIMATED_WAIT, open_windows=OPEN_WINDOWS,
+)
+
+LOAD_TOTALS = Record(
+    "LoadTotals",
+    waiting=Field(int), served_today=Field(int), issued_today=Field(int),
+    windows_open=Field(int), windows_paused=Field(int), windows_total=Field(int),
+)
+
+LOAD = Record(
+    "LoadOut",
+    seq=Field(int), hall=Field(str), at=Field(Timestamp),
+    windows=Field(LOAD_WINDOW, many=True), services=Field(LOAD_SERVICE, many=True), totals=Field(LOAD_TOTALS),
+)
+
+
+def hall_load(hall, now=None) -> dict:
+    now = now or clock_now()
+    day = local_day(now)
+    seq = events.last_seq(hall.pk)  # read first: a client applying events after seq misses nothing
+    active = Ticket.objects.filter(status__in=ACTIVE_STATUSES).select_related("service", "window")
+    windows = list(
+        Window.objects.filter(hall=hall).select_related("zone", "staff__staff")
+        .prefetch_related(Prefetch("tickets", queryset=active, to_attr="active_tickets"),
+                          Prefetch("window_services", queryset=WindowService.objects.select_related("service")))
+    )
+    stats = window_stats(hall, day)
+    services = list(Service.objects.filter(hall=hall, active=True).select_related("zone"))
+    figures, issued_today = service_figures(hall, services, day, now)
+
+    window_rows = []
+    for w in windows:
+        st = stats.get(w.pk, {})
+        idle = w.state == WindowState.OPEN and w.state_since
+        window_rows.append(LOAD_WINDOW.of(
+            w, idle_s=int((now - w.state_since).total_seconds()) if idle else None,
+            current_ticket=TICKET.of(w.active_tickets[0]) if w.active_tickets else None,
+            served_today=st.get("served_today", 0), avg_handle_s=st.get("avg_handle_s"),
+            services=[ws.service.code for ws in w.window_services.all()],
+        ))
+    service_rows = [LOAD_SERVICE.of(s, **{k: figures[s.pk][k] for k in (
+        "waiting", "longest_wait_s", "estimated_wait_s", "open_windows")}) for s in services]
+    totals = LOAD_TOTALS.of(
+        waiting=sum(r["waiting"] for r in service_rows),
+        served_today=sum(r["served_today"] for r in window_rows),
+        issued_today=issued_today,
+        windows_open=sum(1 for w in window_rows if w["state"] in SERVING_STATES),
+        windows_paused=sum(1 for w in window_rows if w["state"] == WindowState.PAUSED),
+        windows_total=len(window_rows),
+    )
+    return LOAD.of(seq=seq, hall=hall.code, at=now.isoformat(), windows=window_rows, services=service_rows,
+                   totals=totals)

@@ -1,0 +1,67 @@
+"""A matter (事项) and its queue: the kiosk's catalogue, the hall screen's waiting counts.
+
+Every figure comes from hallops.core.estimates.service_figures, so the catalogue, the lobby
+dashboard and the hall screen show the same waiting count, open windows and estimated wait.
+"""
+
+from ..clock import is_open, local_day
+from ..clock import now as clock_now
+from ..estimates import service_figures
+from ..models import Service
+from .projection import Field, Projection
+
+# Read with select_related("zone", "department").
+SERVICE = Projection(
+    "Service",
+    code=Field(str),
+    name=Field(str),
+    zone=Field(str, lambda s: s.zone.code),
+    zone_name=Field(str, lambda s: s.zone.name),
+    department=Field(str, lambda s: s.department.name if s.department_id else None, nullable=True,
+                     description="department name (部门), if set"),
+    prefix=Field(str),
+    bookable=Field(bool),
+    materials=Field(str, description="一次性告知: materials to bring"),
+    daily_quota=Field(int, nullable=True),
+)
+
+SERVICE_REF = SERVICE.variant("ServiceRef", "code", "name")
+
+WAITING = Field(int, description="tickets of the matter waiting now")
+ESTIMATED_WAIT = Field(int, description="estimated wait for a number taken now, in seconds")
+OPEN_WINDOWS = Field(int, description="open windows that serve this matter")
+
+CATALOGUE_ROW = SERVICE.extend(
+    "ServiceOut",
+    waiting=WAITING,
+    estimated_wait_s=ESTIMATED_WAIT,
+    open_windows=OPEN_WINDOWS,
+    open=Field(bool, description="the hall issues numbers now AND at least one open window serves the matter"),
+    remaining_quota=Field(int, nullable=True, description="numbers left today; null when unlimited"),
+)
+
+
+def active_services(hall):
+    return list(Service.objects.filter(hall=hall, active=True).select_related("zone", "department"))
+
+
+def catalogue(hall, now=None) -> list[dict]:
+    """Active matters of the hall with their queue, in kiosk order.
+
+    "open" = the hall issues numbers now (opening hours) AND at least one open window serves
+    the matter. It is advice for the kiosk screen: issuing itself only needs the hall open and
+    quota left, so a citizen may take a number before the first window opens.
+    """
+    now = now or clock_now()
+    services = active_services(hall)
+    figures, _ = service_figures(hall, services, local_day(now), now)
+    hall_open = is_open(hall, now)
+    rows = []
+    for s in services:
+        f = figures[s.pk]
+        rows.append(CATALOGUE_ROW.of(
+            s, waiting=f["waiting"], estimated_wait_s=f["estimated_wait_s"], open_windows=f["open_windows"],
+            open=hall_open and f["open_windows"] > 0,
+            remaining_quota=None if s.daily_quota is None else max(0, s.daily_quota - f["issued_today"]),
+        ))
+    return rows

@@ -1,0 +1,44 @@
+"""Every stream's snapshot and throttled frame reads in a fixed number of statements, whatever the
+number of matters and windows (a query per matter or window would show between the two halls)."""
+
+from displays import snapshots
+from hallops.core.models import Window
+from tests.hallops.core.read.busy import busy_hall, statements
+
+# Pinned per stream kind; the two savepoint statements are the snapshot's consistent read.
+EXPECTED = {
+    "display": 10,  # seq, matters + 4 figures, windows, recent calls
+    "window": 5,  # seq, window, current ticket
+    "kiosk": 8,  # seq, matters + 4 figures
+    "pad": 5,  # seq, window, last finished ticket
+    "ticket": 7,  # ticket, seq, people ahead, handling time, open windows
+    "console": 7,  # seq, window, current ticket, its matters, waiting tickets
+    "dashboard": 14,  # the hall's load (10), devices, patrol detections
+    "waiting frame": 8,  # kiosk and hall screen refresh: as the kiosk snapshot
+    "ticket.ahead frame": 7,
+    "console waiting frame": 2,  # its matters, waiting tickets
+}
+
+
+def costs(busy):
+    window = Window.objects.select_related("hall", "zone", "staff__staff").get(pk=busy.windows[-1].pk)
+    ticket_id = busy.waiting.pk
+    return {
+        "display": statements(snapshots.hall_display, busy.hall),
+        "window": statements(snapshots.window_screen, window),
+        "kiosk": statements(snapshots.kiosk, busy.hall),
+        "pad": statements(snapshots.pad, window),
+        "ticket": statements(snapshots.ticket_tracking, ticket_id),
+        "console": statements(snapshots.console, window),
+        "dashboard": statements(snapshots.load_with_alerts, busy.hall),
+        "waiting frame": statements(snapshots.waiting_by_service, busy.hall),
+        "ticket.ahead frame": statements(snapshots.ticket_ahead, ticket_id),
+        "console waiting frame": statements(snapshots.waiting_list, window),
+    }
+
+
+def test_every_snapshot_costs_the_same_at_2_and_40_matters(db):
+    small = busy_hall(matters=2, windows=3)
+    large = busy_hall(matters=40, windows=12)
+    assert costs(small) == EXPECTED
+    assert costs(large) == EXPECTED
