@@ -44,9 +44,12 @@ demo: $(STAMP) var
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	$(PY) manage.py load_demo --always-open --tokens
 	$(PY) manage.py demo_urls --base http://$(HOST):$(PORT)
-	@# The patrol agent watches the demo videos in its own process, as in a real hall.
+	@# The patrol agent, the virtual gateway (printers, LED strips and pads of the demo) and the device
+	@# sweeper run in their own processes, as in a real hall; SIGTERM lets each put back what it changed.
 	@$(PY) manage.py run_patrol_agent --hall demo > var/patrol-agent.log 2>&1 & agent=$$!; \
-	  trap "kill $$agent 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py run_virtual_gateway > var/virtual-gateway.log 2>&1 & gateway=$$!; \
+	  $(PY) manage.py sweep_devices > var/sweep-devices.log 2>&1 & sweeper=$$!; \
+	  trap "kill $$agent $$gateway $$sweeper 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) hallops.asgi:application
 
 test: $(STAMP) system-deps var

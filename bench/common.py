@@ -62,7 +62,7 @@ def pg_database(prefix="hallops_bench"):
 def django_env(database_url, redis_url=REDIS_URL, **extra):
     env = dict(os.environ)
     env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hallops.settings",
-                "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING", "HALLOPS_EMBEDDED_GATEWAY": "0"})
+                "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING"})
     env.update(extra)
     return env
 

@@ -1,7 +1,5 @@
 """ASGI entry point: Django for HTTP, Channels for the live sockets (displays, consoles, devices)."""
 
-import importlib
-import logging
 import os
 
 from django.core.asgi import get_asgi_application
@@ -15,24 +13,9 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from displays.routing import websocket_urlpatterns as display_patterns  # noqa: E402
+from hallops.devices.routing import websocket_urlpatterns as device_patterns  # noqa: E402
 
-log = logging.getLogger("hallops.asgi")
-
-
-def _device_patterns():
-    """The device gateway's routes, when that package provides them."""
-    try:
-        module = importlib.import_module("hallops.devices.routing")
-    except Exception as e:
-        if isinstance(e, ModuleNotFoundError) and e.name == "hallops.devices.routing":
-            return []
-        # Screens and consoles must keep working when the gateway's module is broken; say so loudly.
-        log.exception("hallops.devices.routing failed to import; the device gateway socket is not served")
-        return []
-    return list(getattr(module, "websocket_urlpatterns", []))
-
-
-websocket_urlpatterns = [*display_patterns, *_device_patterns()]
+websocket_urlpatterns = [*display_patterns, *device_patterns]
 
 
 class AllowedHostsOrNoOriginValidator(OriginValidator):

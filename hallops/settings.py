@@ -1,7 +1,7 @@
 """hallops settings: everything a deployment changes comes from the environment.
 
 Embedded default (no variables set): SQLite file, in-memory channel layer, one process,
-virtual devices. Production: DATABASE_URL=postgres://..., REDIS_URL=redis://...,
+virtual devices (manage.py run_virtual_gateway). Production: DATABASE_URL=postgres://..., REDIS_URL=redis://...,
 HALLOPS_SECRET_KEY, HALLOPS_ALLOWED_HOSTS, HALLOPS_DEBUG=0. See docs/configuration.md.
 """
 
@@ -132,8 +132,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # --- Queue rules (defaults; per-hall values live on the Hall model) ----------------------
 HALLOPS = {
-    # Virtual devices in-process (embedded default). Production runs run_gateway on hall PCs.
-    "EMBEDDED_GATEWAY": env.bool("HALLOPS_EMBEDDED_GATEWAY", default=not bool(REDIS_URL)),
+    # Where `run_virtual_gateway` (the demo's devices) writes ticket previews.
     "VIRTUAL_PRINT_DIR": env.str("HALLOPS_VIRTUAL_PRINT_DIR", default=str(BASE_DIR / "var" / "prints")),
     # Events older than this many are not replayed; the client gets a fresh snapshot.
     "RESUME_MAX_EVENTS": env.int("HALLOPS_RESUME_MAX_EVENTS", default=500),

@@ -2,7 +2,7 @@
 
 It turns command messages into driver calls and acks, exactly once per command id, and turns
 driver events into durable reports. The WebSocket client (devices.gateway.client) and the
-server's embedded gateway (hallops.devices.embedded) both wrap one agent; only the wire differs.
+demo's virtual gateway (hallops.devices.virtual) both wrap one agent; only the wire differs.
 
 Per device one worker thread runs that device's commands in order, so a slow printer does not
 hold up a window display.

@@ -3,7 +3,6 @@
 Access rules live in hallops.devices.hub.authorize_gateway / hallops.core.actors; the work in hallops.devices.hub.
 """
 
-import asyncio
 import logging
 
 from channels.db import database_sync_to_async
@@ -17,7 +16,6 @@ from . import hub
 log = logging.getLogger(__name__)
 
 CLOSE_CODES = {Unauthorized: 4401, Forbidden: 4403, NotFound: 4404}
-SWEEP_S = 5.0
 
 
 def db(fn):
@@ -39,15 +37,6 @@ class GatewayConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(await db(hub.gateway_connected)(self.gateway, self.channel_name))
         for message in await db(hub.take_pending)(self.gateway):
             await self.send_json(message)
-        self._sweeper = asyncio.ensure_future(self._sweep())
-
-    async def _sweep(self):
-        while True:
-            await asyncio.sleep(SWEEP_S)
-            try:
-                await db(hub.sweep)()
-            except Exception:
-                log.exception("device sweep failed")
 
     async def gateway_commands(self, message):
         for command in await db(hub.take_new)(self.gateway):
@@ -68,8 +57,5 @@ class GatewayConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.gateway is None:
             return
-        sweeper = getattr(self, "_sweeper", None)
-        if sweeper is not None:
-            sweeper.cancel()
         await self.channel_layer.group_discard(hub.gateway_group(self.gateway.pk), self.channel_name)
         await db(hub.gateway_disconnected)(self.gateway, self.channel_name)

@@ -1,7 +1,8 @@
 """The server's side of the gateway protocol (docs/devices/gateway.md), as plain sync functions.
 
-The WebSocket consumer (hallops.devices.consumers) and the embedded gateway (hallops.devices.embedded) both call
-these, so a command or report goes through the same code whichever way it travels.
+The WebSocket consumer (hallops.devices.consumers) and the virtual gateway (hallops.devices.virtual,
+``manage.py run_virtual_gateway``) both call these, so a command or report goes through the same code
+whichever way it travels. The hub knows neither of them: it publishes, they listen or poll.
 """
 
 import logging
@@ -86,12 +87,8 @@ def take_new(gateway) -> list[dict]:
 
 
 def notify(gateway_id) -> None:
-    """After commit: a connected gateway (or the embedded one) fetches its new commands now."""
+    """After commit: a connected gateway fetches its new commands now (the virtual gateway polls)."""
     if gateway_id is None:
-        return
-    from . import embedded
-
-    if embedded.wake(gateway_id):
         return
     layer = get_channel_layer()
     if layer is None:
@@ -187,6 +184,21 @@ def set_health(device: Device, online: bool, status: dict | None = None, now=Non
     return changed
 
 
+def claim_gateway(gateway, conn: str) -> bool:
+    """Serve a gateway no one serves: of several processes (or a real gateway) one wins it.
+
+    The claim is a conditional update (only while the gateway is offline), so two virtual gateways
+    started at once cannot both drive the same printers. The winner is connected as ``conn``.
+    """
+    with transaction.atomic():
+        g = Device.objects.filter(pk=gateway.pk).first()
+        won = g is not None and Device.objects.filter(pk=g.pk, online=False).update(
+            status={**(g.status or {}), "conn": conn}) == 1
+    if won:
+        set_health(gateway, True, {"conn": conn})
+    return won
+
+
 def gateway_connected(gateway, conn: str) -> dict:
     with transaction.atomic():
         g = Device.objects.select_for_update().get(pk=gateway.pk)
@@ -208,17 +220,32 @@ def gateway_disconnected(gateway, conn: str) -> None:
 
 
 def sweep(now=None) -> int:
-    """Mark offline every gateway-driven device (and gateway) silent for SILENT_HEARTBEATS heartbeats."""
+    """Mark offline every gateway-driven device (and gateway) silent for SILENT_HEARTBEATS heartbeats.
+
+    Each device is claimed with a conditional update on the ``last_seen`` it was found with: a heartbeat
+    that lands between the read and the write wins, and two sweepers record one event, not two.
+    Run by ``manage.py sweep_devices``.
+    """
     now = now or clock_now()
     n = 0
     candidates = Device.objects.filter(online=True, enabled=True).filter(
-        kind__in=(*DRIVEN_KINDS, DeviceKind.GATEWAY))
+        kind__in=(*DRIVEN_KINDS, DeviceKind.GATEWAY)).select_related("window")
     for d in candidates:
         if d.kind != DeviceKind.GATEWAY and d.gateway_id is None:
             continue
         if d.last_seen is None or now - d.last_seen > timedelta(seconds=SILENT_HEARTBEATS * d.heartbeat_s):
-            n += set_health(d, False, {"detail": "silent"}, now)
+            n += _mark_silent(d, now)
     return n
+
+
+def _mark_silent(d: Device, now) -> bool:
+    status = {**{k: v for k, v in (d.status or {}).items() if k == "conn"}, "detail": "silent", "problem": "offline"}
+    with transaction.atomic():
+        claimed = Device.objects.filter(pk=d.pk, online=True, last_seen=d.last_seen).update(online=False, status=status)
+        if claimed:
+            d.online, d.status = False, status
+            events.record(d.hall_id, "device.status", device_status_payload(d), f"device:{d.name}", now)
+    return bool(claimed)
 
 
 # --- reports -------------------------------------------------------------------------------

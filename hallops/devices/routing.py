@@ -1,11 +1,9 @@
-"""Included by hallops.asgi: the gateway socket. Loading it in a server process starts the embedded gateway."""
+"""Included by hallops.asgi: the gateway socket."""
 
 from django.urls import path
 
-from . import consumers, embedded
+from . import consumers
 
 websocket_urlpatterns = [
     path("ws/gateway/", consumers.GatewayConsumer.as_asgi()),
 ]
-
-embedded.autostart()

@@ -86,7 +86,7 @@ class Server:
             db_url = f"sqlite:///{tmp / 'hallops.sqlite3'}"
         self.env = {
             **os.environ, "DATABASE_URL": db_url, "HALLOPS_PUBLIC_URL": self.base,
-            "HALLOPS_EMBEDDED_GATEWAY": "0", "HALLOPS_MEDIA_ROOT": str(tmp / "media"), "HALLOPS_LOG_LEVEL": "WARNING",
+            "HALLOPS_MEDIA_ROOT": str(tmp / "media"), "HALLOPS_LOG_LEVEL": "WARNING",
         }
         self.proc = None
         self.log = open(tmp / "daphne.log", "ab")

@@ -86,7 +86,7 @@ def server_env(database_url, redis_url, **extra) -> dict:
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hallops.settings",
-        "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING", "HALLOPS_EMBEDDED_GATEWAY": "0",
+        "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING",
     })
     env.update(extra)
     return env

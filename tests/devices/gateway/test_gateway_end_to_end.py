@@ -111,7 +111,7 @@ class Proxy:
 class Server:
     def __init__(self, db_path, port):
         self.port = port
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "HALLOPS_EMBEDDED_GATEWAY": "0",
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}",
                     "HALLOPS_PUBLIC_URL": "http://hall.example", "DJANGO_SETTINGS_MODULE": "hallops.settings"}
         self.proc = None
 
@@ -141,7 +141,7 @@ def rig(tmp_path_factory):
     standin = PrinterStandIn().start()
     display = DisplaySimulator.on_pty(get_codec("hallops-generic"), [1], link=str(tmp / "display-bus")).start()
     pad = PadSimulator.on_pty(get_pad_codec("hallops-pad"), [1], link=str(tmp / "pad-bus")).start()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "HALLOPS_EMBEDDED_GATEWAY": "0",
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}",
            "HALLOPS_PUBLIC_URL": "http://hall.example"}
     out = subprocess.run([PY, str(Path(__file__).with_name("hall_setup.py")), standin.url,
                           f"{display.url}?baudrate=115200", pad.url], cwd=ROOT, env=env, capture_output=True,

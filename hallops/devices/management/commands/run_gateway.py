@@ -4,11 +4,11 @@
 """
 
 import logging
-import signal
-import threading
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+
+from hallops.loops import stop_on_signals
 
 
 class Command(BaseCommand):
@@ -25,10 +25,10 @@ class Command(BaseCommand):
 
         logging.basicConfig(level=logging.INFO)
         client = GatewayClient(server, token, Path(state_dir), heartbeat_s=heartbeat)
-        done = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: done.set())
-        client.start()
-        self.stdout.write(f"gateway: connecting to {client.url}; state in {state_dir}")
-        done.wait()
-        client.stop()
+        with stop_on_signals() as done:
+            client.start()
+            self.stdout.write(f"gateway: connecting to {client.url}; state in {state_dir}")
+            try:
+                done.wait()
+            finally:
+                client.stop()

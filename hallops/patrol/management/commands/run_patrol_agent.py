@@ -1,11 +1,9 @@
 """run_patrol_agent: watch the enabled cameras and record patrol detections (its own process)."""
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandError
 
 from hallops.core.models import Hall
+from hallops.loops import stop_on_signals
 from hallops.patrol.runner import PatrolRunner
 
 
@@ -27,18 +25,10 @@ class Command(BaseCommand):
         if not runner.cameras:
             self.stdout.write(self.style.WARNING("没有启用的摄像头"))
             return
-        stop = threading.Event()
-        # Handlers are restored on the way out: run inside another program (pytest, a shell) the
-        # command must not leave Ctrl-C pointing at an event nobody waits on.
-        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            self.stdout.write(f"巡查摄像头 {len(runner.cameras)} 路: " +
-                              ", ".join(c.name for c in runner.cameras.values()))
-            with runner:
-                runner.run(opts["once_seconds"], until=stop.is_set)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        self.stdout.write(f"巡查摄像头 {len(runner.cameras)} 路: " +
+                          ", ".join(c.name for c in runner.cameras.values()))
+        with stop_on_signals() as stop, runner:
+            runner.run(opts["once_seconds"], until=stop.is_set)
         counts = {}
         for det in runner.detections:
             counts[(det.kind, det.state)] = counts.get((det.kind, det.state), 0) + 1
