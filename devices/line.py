@@ -21,6 +21,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from devices.backoff import Backoff
 from devices.led.codec import LedCodec, Reply, ReplyKind, get_codec
 from devices.pad.codec import LEVELS, PadCodec, get_pad_codec
 from devices.transport import TransportError, open_serial
@@ -127,7 +128,7 @@ class SerialLine:
         self._port = None
         self._rx = bytearray()
         self._last_io = 0.0
-        self._backoff = self.backoff_min
+        self._reopen = Backoff(self.backoff_min, self.backoff_max)
         self._reopen_at = 0.0
         self._ever_open = False
         self._line = LineHealth(self.url)
@@ -441,7 +442,8 @@ class SerialLine:
         except (TransportError, OSError, ValueError) as exc:
             self._port_failed(f"open failed: {exc}")
             return False
-        self._port, self._backoff = port, self.backoff_min
+        self._port = port
+        self._reopen.reset()
         self._rx.clear()
         reopened = self._ever_open
         self._ever_open = True
@@ -461,8 +463,7 @@ class SerialLine:
         with self._cond:
             self._line.errors += 1
             self._line.last_error = error
-            self._reopen_at = time.monotonic() + self._backoff
-            self._backoff = min(self._backoff * 2, self.backoff_max)
+            self._reopen_at = time.monotonic() + self._reopen.next()
         log.warning("%s: %s", self.url, error)
         self._set_state("failed", error)
 

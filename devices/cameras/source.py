@@ -38,6 +38,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import cv2
 import numpy as np
 
+from devices.backoff import Backoff
+
 from .mjpeg import MJPEGStream
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,7 @@ class CameraSource:
         self.last_frame_at: float | None = None
         self.failures = 0
         self.consecutive_failures = 0
+        self._retry = Backoff(backoff_initial_s, backoff_max_s)
         self.last_error = ""
         self.ended = False  # a non-looping file played to its end
         self.transitions: deque[tuple[float, str]] = deque(maxlen=64)
@@ -201,7 +204,7 @@ class CameraSource:
             self.consecutive_failures += 1
             self.last_error = f"{reason}: {conn.error}" if conn.error else reason
             self._set_state("stalled" if reason == "stalled" else "down")
-            delay = min(self.backoff_max_s, self.backoff_initial_s * 2 ** (self.consecutive_failures - 1))
+            delay = self._retry.next()
             log.warning("camera %s %s, retry in %.1fs", self.name, self.last_error, delay)
             self._stop.wait(delay)
 
@@ -238,6 +241,7 @@ class CameraSource:
             self._latest = Frame(image, now, self._seq, pts)
             self.last_frame_at = now
             self.consecutive_failures = 0
+            self._retry.reset()
             self._set_state("live")
             self._cond.notify_all()
 

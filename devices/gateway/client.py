@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import threading
 import time
 from pathlib import Path
+
+from devices.backoff import Backoff
 
 from .agent import GatewayAgent
 
@@ -66,7 +67,8 @@ class GatewayClient:
 
     def run(self) -> None:
         """Connect, serve, reconnect: until stop()."""
-        delay = self.backoff_min
+        # Full jitter: a hall's gateways do not all knock at once when the server comes back.
+        backoff = Backoff(self.backoff_min, self.backoff_max, jitter=True)
         while not self._stop.is_set():
             started = time.monotonic()
             try:
@@ -79,10 +81,8 @@ class GatewayClient:
             if self._stop.is_set():
                 return
             if time.monotonic() - started > 10:
-                delay = self.backoff_min  # it was up for a while: this is a new outage
-            # Full jitter: a hall's gateways do not all knock at once when the server comes back.
-            self._stop.wait(delay * (0.5 + random.random() / 2))
-            delay = min(delay * 2, self.backoff_max)
+                backoff.reset()  # it was up for a while: this is a new outage
+            self._stop.wait(backoff.next())
 
     def _session(self) -> None:
         from websockets.sync.client import connect

@@ -1,16 +1,20 @@
 """The ticket (号票) as ESC/POS bytes.
 
-python-escpos 3.1 cannot print Chinese, so the text is ours: the printer is put
-into Chinese mode (``FS &``) and sent GB18030; sizes use ``GS !`` because
-``ESC !`` does not enlarge Chinese characters.  The QR code uses the printer's
-own ``GS ( k`` model-2 encoder, so the ticket stays a few hundred bytes instead
-of a raster image.
+The building blocks come from python-escpos: its ``Dummy`` printer collects the bytes of init,
+alignment, bold, ``GS !`` sizes, the native QR code (``GS ( k`` model 2, so the ticket stays a few
+hundred bytes instead of a raster image), feed and cut. Only what python-escpos 3.1 cannot do is
+ours: Chinese mode (``FS &``) and the text itself, sent as GB18030; sizes use ``GS !`` because
+``ESC !`` does not enlarge Chinese characters. The QR version (hence the module size) is segno's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+
+from escpos.constants import QR_ECLEVEL_H, QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_MODEL_2
+from escpos.printer import Dummy
 
 from .text import (
     encode_text,
@@ -22,62 +26,54 @@ from .text import (
     wrap_columns,
 )
 
-ESC = b"\x1b"
-GS = b"\x1d"
 FS = b"\x1c"
 LF = b"\n"
 
-INIT = ESC + b"@"
-CHINESE_ON = FS + b"&"
+
+def _escpos(build) -> bytes:
+    """The bytes python-escpos emits for ``build(printer)``."""
+    printer = Dummy()
+    build(printer)
+    return printer.output
+
+
+INIT = _escpos(lambda p: p.hw("INIT"))  # ESC @
+CHINESE_ON = FS + b"&"  # not in python-escpos 3.1
 CHINESE_OFF = FS + b"."
-ALIGN_LEFT = ESC + b"a\x00"
-ALIGN_CENTER = ESC + b"a\x01"
-ALIGN_RIGHT = ESC + b"a\x02"
-BOLD_ON = ESC + b"E\x01"
-BOLD_OFF = ESC + b"E\x00"
+ALIGN_LEFT = _escpos(lambda p: p.set(align="left"))  # ESC a n
+ALIGN_CENTER = _escpos(lambda p: p.set(align="center"))
+ALIGN_RIGHT = _escpos(lambda p: p.set(align="right"))
+BOLD_ON = _escpos(lambda p: p.set(bold=True))  # ESC E n
+BOLD_OFF = _escpos(lambda p: p.set(bold=False))
 # GS V 66 n: feed to the cutter plus n dots, then partial cut (the ticket stays
 # hanging at the kiosk slot instead of falling).
-CUT = GS + b"V\x42\x00"
+CUT = _escpos(lambda p: p.cut(mode="PART", feed=False))
 
 # Printable width: 58 mm paper = 48 mm = 384 dots = 32 columns of 12 dots;
 # 80 mm paper = 72 mm = 576 dots = 48 columns.
 PAPER_COLUMNS = {58: 32, 80: 48}
 PAPER_DOTS = {58: 384, 80: 576}
 
-QR_EC_M = 1
+QR_EC = {"l": QR_ECLEVEL_L, "m": QR_ECLEVEL_M, "q": QR_ECLEVEL_Q, "h": QR_ECLEVEL_H}
+QR_EC_M = QR_ECLEVEL_M
 
 
+@lru_cache(maxsize=64)
 def size(width: int = 1, height: int = 1) -> bytes:
     """GS ! n: character width and height multipliers 1..8."""
     if not (1 <= width <= 8 and 1 <= height <= 8):
         raise ValueError("GS ! multipliers are 1..8")
-    return GS + b"!" + bytes([((width - 1) << 4) | (height - 1)])
+    return _escpos(lambda p: p.set(custom_size=True, width=width, height=height))
 
 
 def feed(lines: int) -> bytes:
     """ESC d n: print the buffer and feed n lines."""
-    return ESC + b"d" + bytes([max(0, min(255, lines))])
-
-
-def _gs_k(fn: int, payload: bytes, m: bytes = b"") -> bytes:
-    body = b"1" + bytes([fn]) + m + payload  # cn = 49: QR code
-    if len(body) > 65535:
-        raise ValueError("QR payload too large for GS ( k")
-    return GS + b"(k" + len(body).to_bytes(2, "little") + body
+    return _escpos(lambda p: p.print_and_feed(max(0, min(255, lines))))
 
 
 def qr_code(data: str, module: int, ec: int = QR_EC_M) -> bytes:
-    """GS ( k: select model 2, module size, error correction, store the data, print it."""
-    payload = data.encode("utf-8")  # phones read byte-mode QR as UTF-8
-    return b"".join(
-        [
-            _gs_k(65, b"\x32\x00"),  # fn 165: model 2
-            _gs_k(67, bytes([module])),  # fn 167: module size in dots
-            _gs_k(69, bytes([48 + ec])),  # fn 169: error correction L/M/Q/H = 48..51
-            _gs_k(80, payload, b"0"),  # fn 180: store
-            _gs_k(81, b"", b"0"),  # fn 181: print
-        ]
-    )
+    """GS ( k: select model 2, module size, error correction, store the data (UTF-8: phones read byte-mode QR so), print."""
+    return _escpos(lambda p: p.qr(data, ec=ec, size=module, model=QR_MODEL_2, native=True))
 
 
 def qr_module_size(data: str, paper_mm: int, ec: str = "m") -> int:
@@ -86,27 +82,25 @@ def qr_module_size(data: str, paper_mm: int, ec: str = "m") -> int:
     return max(1, min(8, int(PAPER_DOTS[paper_mm] * 0.6) // modules))
 
 
-# Byte-mode capacity of QR model 2 at error correction M, versions 1..40 (ISO/IEC 18004 table 7).
-_BYTE_CAPACITY_M = [
-    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666,
-    711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331,
-]
-
-
 def qr_modules(data: str, ec: str = "m") -> int:
     """Modules per side of the QR the printer will draw (byte mode: an upper bound if it packs smarter)."""
-    if ec == "m":
-        n = len(data.encode("utf-8"))
-        for version, capacity in enumerate(_BYTE_CAPACITY_M, start=1):
-            if n <= capacity:
-                return 17 + 4 * version
-        raise ValueError("QR payload too large")
-    import segno
+    return 17 + 4 * _byte_mode_version(len(data.encode("utf-8")), ec)
 
-    # The printer chooses the smallest version for the data, as segno does.  A fixed
-    # mask skips segno's mask scoring (90 % of its time); the size does not depend on it.
-    qr = segno.make(data.encode("utf-8"), error=ec, micro=False, boost_error=False, mask=0)
-    return qr.symbol_size(border=0)[0]
+
+@lru_cache(maxsize=256)
+def _byte_mode_version(length: int, ec: str) -> int:
+    """The smallest QR version holding ``length`` bytes in byte mode (segno's capacity table, ISO/IEC 18004 table 7).
+
+    In byte mode the version depends on the length alone, hence the cache; segno finds it without
+    drawing the symbol (a whole ``segno.make`` is milliseconds, mostly mask scoring).
+    """
+    from segno import encoder
+
+    segments = encoder.prepare_data(b"\0" * length, encoder.normalize_mode("byte"), None)
+    try:
+        return encoder.find_version(segments, encoder.normalize_errorlevel(ec), eci=False, micro=False)
+    except encoder.DataOverflowError as e:
+        raise ValueError("QR payload too large") from e
 
 
 @dataclass
