@@ -13,6 +13,8 @@ from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.history import waiting_series
 from hallops.core.models import Hall, Priority, Role, Service, Window
+from hallops.core.read.services import SERVICE_BRIEF, SERVICE_REF
+from hallops.core.read.windows import WINDOW_BRIEF
 
 from .access import hall_page, refuse
 
@@ -49,10 +51,8 @@ def console(request, hall, window, actor):
         "me": request.user.pk,
         "socket": f"/ws/halls/{hall.code}/console/{window.pk}/",
         "choose_url": f"/halls/{hall.code}/console/",
-        "services": [{"code": s.code, "name": s.name, "prefix": s.prefix}
-                     for s in Service.objects.filter(hall=hall, active=True)],
-        "windows": [{"id": w.pk, "number": w.number, "name": w.name}
-                    for w in Window.objects.filter(hall=hall).exclude(pk=window.pk)],
+        "services": [SERVICE_BRIEF.of(s) for s in Service.objects.filter(hall=hall, active=True)],
+        "windows": [WINDOW_BRIEF.of(w) for w in Window.objects.filter(hall=hall).exclude(pk=window.pk)],
         "text": {
             "nobody": _("当前无人等候"),
             "none": _("无"),
@@ -83,8 +83,8 @@ def dashboard(request, hall, actor):
         "socket": f"/ws/halls/{hall.code}/dashboard/",
         "series_url": f"/halls/{hall.code}/dashboard/series.json",
         "can_manage": actors.can_manage_hall(actor, hall.pk),
-        "windows": [{"id": w.pk, "number": w.number} for w in Window.objects.filter(hall=hall)],
-        "services": [{"code": s.code, "name": s.name} for s in Service.objects.filter(hall=hall, active=True)],
+        "windows": [WINDOW_BRIEF.of(w) for w in Window.objects.filter(hall=hall)],
+        "services": [SERVICE_REF.of(s) for s in Service.objects.filter(hall=hall, active=True)],
         "states": {"closed": _("关闭"), "open": _("空闲"), "paused": _("暂停服务"), "serving": _("办理中")},
         "kinds": {"kiosk": _("取号机"), "printer": _("打印机"), "hall_screen": _("综合屏"),
                   "window_display": _("窗口屏"), "evaluation_pad": _("评价器"), "camera": _("摄像头"),

@@ -26,6 +26,7 @@ SERVICE = Projection(
 )
 
 SERVICE_REF = SERVICE.variant("ServiceRef", "code", "name")
+SERVICE_BRIEF = SERVICE.variant("ServiceBrief", "code", "name", "prefix")  # the console's transfer targets
 
 WAITING = Field(int, description="tickets of the matter waiting now")
 ESTIMATED_WAIT = Field(int, description="estimated wait for a number taken now, in seconds")

@@ -1,0 +1,35 @@
+"""The API's read endpoints cost the same at 2 and 40 matters (token, hall, read model)."""
+
+from hallops.core.models import Role
+from tests.factories import make_staff, token_for
+from tests.hallops.core.read.busy import busy_hall, statements
+
+EXPECTED = {
+    "GET /halls/{hall}/services/": 6,  # hall, matters, 4 figures
+    "GET /halls/{hall}/load/": 12,  # token (with its user), hall, the load (10)
+    "GET /windows/{id}/": 6,  # token, window, its detail (4)
+    "GET /tickets/{id}/": 4,  # ticket, people ahead, handling time, open windows
+}
+
+
+def costs(api, busy):
+    token = token_for(user=make_staff(busy.hall, role=Role.LOBBY_MANAGER))
+    code, window = busy.hall.code, busy.windows[-1]
+
+    def ok(path, token=None):
+        response = api.get(path, token=token)
+        assert response.status_code == 200, response.content
+
+    return {
+        "GET /halls/{hall}/services/": statements(ok, f"/halls/{code}/services/"),
+        "GET /halls/{hall}/load/": statements(ok, f"/halls/{code}/load/", token),
+        "GET /windows/{id}/": statements(ok, f"/windows/{window.pk}/", token),
+        "GET /tickets/{id}/": statements(ok, f"/tickets/{busy.waiting.pk}/"),
+    }
+
+
+def test_read_endpoints_cost_the_same_at_2_and_40_matters(api, db):
+    small = costs(api, busy_hall(matters=2, windows=3))
+    large = costs(api, busy_hall(matters=40, windows=12))
+    assert small == large
+    assert small == EXPECTED
