@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "hallops.devices",
     "displays",
     "hallops.patrol",
+    "hallops.staffing",
 ]
 
 MIDDLEWARE = [
+    "hallops.ops.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Prometheus /metrics: a bearer token; without one only loopback clients are answered.
+HALLOPS_METRICS_TOKEN = env.str("HALLOPS_METRICS_TOKEN", default="")
 
 # --- Channel layer --------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

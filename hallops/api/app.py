@@ -8,7 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from hallops.core.errors import NotFound
 
-from . import docs, halls, tickets, windows
+from . import docs, halls, staffing, tickets, windows
 from .auth import AUTH, actor_of
 from .errors import error_responses, install
 from .schemas import MeOut
@@ -34,6 +34,7 @@ api = NinjaAPI(
 install(api)
 
 api.add_router("/halls/", halls.router)
+api.add_router("/halls/", staffing.router)
 api.add_router("/tickets/", tickets.router)
 api.add_router("/windows/", windows.router)
 api.add_router("/tickets/", "hallops.api.devices.router")  # 补打 (reprint); devices/
