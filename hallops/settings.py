@@ -103,6 +103,19 @@ HALLOPS_METRICS_TOKEN = env.str("HALLOPS_METRICS_TOKEN", default="")
 
 # --- Channel layer --------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# A district runs Redis with Sentinel: REDIS_SENTINELS=host:26379,host2:26379 and the master's name;
+# REDIS_URL still says "use Redis" and gives the database number and password.
+REDIS_SENTINELS = [(h.rsplit(":", 1)[0], int(h.rsplit(":", 1)[1])) for h in env.list("REDIS_SENTINELS", default=[])]
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="hallops")
+REDIS_HOST = REDIS_URL
+if REDIS_URL and REDIS_SENTINELS:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _redis = _urlsplit(REDIS_URL)
+    REDIS_HOST = {"sentinels": REDIS_SENTINELS, "master_name": REDIS_SENTINEL_MASTER,
+                  "db": int((_redis.path or "/0").lstrip("/") or 0)}
+    if _redis.password:
+        REDIS_HOST["password"] = _redis.password
 if REDIS_URL:
     # capacity: the core Redis layer silently drops group messages past it, so size it for
     # a busy hall; clients that still miss something resume with ?since=SEQ.
@@ -110,7 +123,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [REDIS_HOST],
                 "capacity": env.int("HALLOPS_CHANNEL_CAPACITY", default=1500),
                 "expiry": 30,
             },

@@ -24,8 +24,13 @@ def _check_database():
 
 def _check_redis():
     import redis
+    from redis.sentinel import Sentinel
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    if settings.REDIS_SENTINELS:
+        sentinel = Sentinel(settings.REDIS_SENTINELS, socket_timeout=1, socket_connect_timeout=1)
+        client = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, socket_timeout=1, socket_connect_timeout=1)
+    else:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
     finally:
