@@ -17,6 +17,7 @@ BENCHES = [
     ["bench_serial.py"],
     ["bench_cameras.py"],
     ["voice.py"],
+    ["events.py"],
 ]
 
 

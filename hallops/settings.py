@@ -154,6 +154,8 @@ HALLOPS = {
     "VIRTUAL_PRINT_DIR": env.str("HALLOPS_VIRTUAL_PRINT_DIR", default=str(BASE_DIR / "var" / "prints")),
     # Events older than this many are not replayed; the client gets a fresh snapshot.
     "RESUME_MAX_EVENTS": env.int("HALLOPS_RESUME_MAX_EVENTS", default=500),
+    # An event payload that does not match its schema raises (tests, DEBUG) or is logged (production).
+    "STRICT_EVENTS": env.bool("HALLOPS_STRICT_EVENTS", default=DEBUG),
 }
 
 LOGGING = {

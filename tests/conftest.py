@@ -22,6 +22,16 @@ ASKED = {
     "Redis": REQUIRE or os.environ.get("HALLOPS_TEST_SERVICES") == "1" or "HALLOPS_TEST_REDIS_URL" in os.environ,
 }
 
+# Every hall event the suite records is checked against its schema and a mismatch fails the test;
+# the environment carries it to the daphne and gateway processes tests start.
+os.environ["HALLOPS_STRICT_EVENTS"] = "1"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.HALLOPS["STRICT_EVENTS"] = True
+
 
 def _reachable(url: str) -> bool:
     parts = urlsplit(url)

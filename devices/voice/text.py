@@ -20,6 +20,9 @@ from collections.abc import Iterable
 
 DEFAULT_TEMPLATE = "请{number}号到{window}号窗口办理"
 RECALL_PREFIX = "再次呼叫，"
+# The hall's template language is defined by hallops.core.announcement (checked where a hall edits
+# it); this driver cannot import it, so it names what it fills in and a test keeps the two equal.
+PLACEHOLDERS = ("number", "window", "service")
 
 DIGITS = "零一二三四五六七八九"
 LETTERS = string.ascii_uppercase
@@ -125,18 +128,12 @@ def announcement_text(
     chosen = template or DEFAULT_TEMPLATE
     if recall:
         chosen = recall_template if recall_template else RECALL_PREFIX + chosen
-    values = {
-        "number": spoken_number(number),
-        "window": spoken_window(window),
-        "service": service,
-    }
+    values = dict(zip(PLACEHOLDERS, (spoken_number(number), spoken_window(window), service)))
     try:
         return chosen.format_map(values)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(
-            f"bad announcement template {chosen!r}: only {{number}}, {{window}} and "
-            f"{{service}} may be used ({exc})"
-        ) from None
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        names = ", ".join("{%s}" % p for p in PLACEHOLDERS[:-1]) + " and {%s}" % PLACEHOLDERS[-1]
+        raise ValueError(f"bad announcement template {chosen!r}: only {names} may be used ({exc})") from None
 
 
 def tokens(text: str, vocabulary: Iterable[str] = STANDARD_TOKENS) -> list[str]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from hallops.devices.adapters import printer_for_kiosk
 from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
-from hallops.core import actors
+from hallops.core import actors, announcement
 from hallops.core.actions import kiosk_priorities
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone
 
@@ -118,7 +118,9 @@ def announce(request, hall, actor):
     if not NUMBER_RE.match(number) or window is None:
         raise Http404(_("没有这个号或窗口"))
     recall = request.GET.get("recall", "0") not in ("", "0", "false")
-    text = announcement_text(hall.announcement_template, number=number, window=window.number, recall=recall)
+    # A template saved before templates were checked at edit time is read as the default one.
+    template = hall.announcement_template if not announcement.problems(hall.announcement_template) else ""
+    text = announcement_text(template, number=number, window=window.number, recall=recall)
     try:
         clips = clip_urls(static("voice/default/"), text)
     except (MissingTokenError, VoicePackError):

@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import announcement
 from .models import (
     Appointment, ApiToken, CalendarDay, Department, Device, Evaluation, Hall, HallEvent, Service, StaffProfile, Ticket,
     Window, WindowService, Zone,
@@ -65,6 +66,11 @@ class HallAdmin(admin.ModelAdmin):
                                       "starvation_minutes")}),
         (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes")}),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {"announcement_template": _("可用占位符：%(allowed)s；须包含 {number}") % {
+            "allowed": announcement.allowed()}}
+        return super().get_form(request, obj, **kwargs)
 
     @admin.display(description=_("专区数"))
     def zone_count(self, obj):

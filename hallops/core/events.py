@@ -10,8 +10,10 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection, transaction
 
+from . import event_schema
 from .clock import now as clock_now
 from .models import EventSequence, HallEvent
 
@@ -50,6 +52,7 @@ def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
     """Append an event to the hall's log; must run inside the state change's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the transaction of the state change")
+    check_payload(type, payload)
     event = HallEvent(hall_id=hall_id, type=type, payload=payload, actor=str(actor or "")[:80],
                       created_at=at or clock_now())
     for handler in _effects.get(type, ()):
@@ -61,6 +64,22 @@ def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
     message = event.as_message()
     transaction.on_commit(lambda: publish(hall_id, message))
     return event
+
+
+def check_payload(type: str, payload: dict) -> None:
+    """Check the payload against its schema (hallops.core.event_schema).
+
+    Always checked (a few microseconds, see bench/events.py). Under tests and DEBUG
+    (HALLOPS_STRICT_EVENTS) a mismatch raises and the action rolls back; in production it is
+    logged and the event is recorded anyway: screens ignore what they do not know, and a
+    misshapen field must not stop a hall from calling.
+    """
+    try:
+        event_schema.check(type, payload)
+    except event_schema.EventSchemaError:
+        if settings.HALLOPS["STRICT_EVENTS"]:
+            raise
+        log.exception("hall event %s recorded with a payload that does not match its schema", type)
 
 
 def publish(hall_id, message: dict) -> None:

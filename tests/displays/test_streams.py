@@ -174,8 +174,10 @@ async def test_kiosk_hears_the_print_results_of_its_own_tickets_only(hall):
 
     def printed(kiosk_id, number, ok):
         with transaction.atomic():
-            events.record(h.hall.pk, "print.result", {"ticket": {"id": number, "number": number}, "kiosk": kiosk_id,
-                                                      "ok": ok, "error": None if ok else "paper_out", "message": ""})
+            events.record(h.hall.pk, "print.result", {
+                "ticket": {"id": number, "number": number}, "printer": {"id": 1, "name": "P1"}, "kiosk": kiosk_id,
+                "command": "c1", "ok": ok, "error": None if ok else "paper_out", "message": "", "detail": "",
+                "reprint": False})
 
     comm, _ = await open_socket("/ws/halls/xicheng/kiosk/", token=h.tokens["kiosk"])
     await db(printed)(kiosk.pk + 1000, "A001", True)  # another kiosk's printer

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from .. import events
+from .. import announcement, events
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
@@ -93,7 +93,8 @@ def _record_call(ticket, window, actor, now, *, designated=False):
         "window": {"id": window.pk, "number": window.number, "name": window.name},
         "recall_count": ticket.recall_count,
         "designated": designated,
-        "announcement": hall.announcement_template.format(number=ticket.number, window=window.number),
+        "announcement": announcement.render(hall.announcement_template, number=ticket.number,
+                                            window=window.number, service=ticket.service.name),
     }
     events.record(window.hall_id, "ticket.called", payload, actor, now)
 

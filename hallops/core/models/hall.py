@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .. import announcement
 
 
 class SkipPolicy(models.TextChoices):
@@ -87,6 +90,13 @@ class Hall(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Checked where it is edited (admin, forms, full_clean): a bad template is refused here,
+        # and announcement.render falls back to the default for one saved before this check.
+        wrong = announcement.problems(self.announcement_template)
+        if wrong:
+            raise ValidationError({"announcement_template": wrong})
 
 
 class EventSequence(models.Model):

@@ -129,3 +129,12 @@ def test_the_announcement_is_for_hall_screens_only(ph, client):
     assert r.status_code == 403
     r = client.get("/halls/xicheng/announce/?number=A001&window=99", HTTP_AUTHORIZATION=f"Bearer {ph.tokens['hall_screen']}")
     assert r.status_code == 404
+
+
+def test_the_announcement_of_a_hall_with_a_broken_old_template_is_the_default_not_a_500(ph, client):
+    from hallops.core.models import Hall
+
+    Hall.objects.filter(code="xicheng").update(announcement_template="请{ticket}号")  # saved before the check
+    r = client.get("/halls/xicheng/announce/?number=A001&window=1&recall=0",
+                   HTTP_AUTHORIZATION=f"Bearer {ph.tokens['hall_screen']}")
+    assert r.status_code == 200 and r.json()["text"] == "请A零零一号到一号窗口办理"

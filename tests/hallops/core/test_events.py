@@ -1,13 +1,15 @@
 """Hall events: each action appends its events with a gap-free per-hall number, published after commit."""
 
 import asyncio
+import pathlib
+import re
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from hallops.core import actions, events
+from hallops.core import actions, event_schema, events
 from hallops.core.errors import Conflict
 from hallops.core.models import EventSequence, HallEvent, Priority
 from tests.factories import make_hall, make_service, make_staff, make_window
@@ -25,9 +27,13 @@ def window(hall, service_a, clock):
 
 
 def types_of(hall, action):
+    """The types of the events `action` appends, each payload checked against its type's schema."""
     before = last_seq(hall)
     action()
-    return event_types(hall, after=before)
+    emitted = HallEvent.objects.filter(hall=hall, seq__gt=before).order_by("seq")
+    for event in emitted:
+        event_schema.check(event.type, event.payload)
+    return [event.type for event in emitted]
 
 
 def test_each_action_appends_exactly_its_events(hall, service_a, service_b, clock):
@@ -118,10 +124,41 @@ def test_a_rolled_back_action_leaves_no_event_and_no_hole(hall, service_a, clock
     assert last_seq(hall) == before + 1
 
 
+def test_every_event_type_has_a_schema_and_every_schema_is_used():
+    recorded = set()
+    root = pathlib.Path(__file__).resolve().parents[3]
+    for path in [*root.glob("hallops/**/*.py"), *root.glob("devices/**/*.py")]:
+        recorded |= set(re.findall(r'events\.record\([^,]+,\s*"([a-z.]+)"', path.read_text()))
+    assert recorded == set(event_schema.EVENT_TYPES)
+
+
+def test_a_payload_that_does_not_match_its_schema_is_refused_and_rolls_back(hall, service_a, window, clock):
+    issue(hall, service_a, clock)
+    before = last_seq(hall)
+    with pytest.raises(event_schema.EventSchemaError, match="ticket.started"):
+        with transaction.atomic():
+            events.record(hall.pk, "ticket.started", {"ticket": {"id": "x"}})
+    with pytest.raises(event_schema.EventSchemaError, match="no schema"):
+        with transaction.atomic():
+            events.record(hall.pk, "ticket.teleported", {})
+    with pytest.raises(event_schema.EventSchemaError, match="extra"):
+        with transaction.atomic():
+            events.record(hall.pk, "tickets.expired", {"count": 1, "before": "2025-03-03", "why": "x"})
+    assert last_seq(hall) == before
+
+
+def test_in_production_a_mismatch_is_logged_and_the_event_still_recorded(hall, settings, caplog):
+    settings.HALLOPS = {**settings.HALLOPS, "STRICT_EVENTS": False}
+    with transaction.atomic():
+        events.record(hall.pk, "tickets.expired", {"count": "1", "before": "2025-03-03"})
+    assert HallEvent.objects.filter(hall=hall, type="tickets.expired").count() == 1
+    assert "does not match its schema" in caplog.text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused(hall):
     with pytest.raises(RuntimeError):
-        events.record(hall.pk, "x", {})
+        events.record(hall.pk, "tickets.expired", {"count": 0, "before": "2025-03-03"})
 
 
 def test_each_event_is_published_once_after_commit(hall, service_a, window, clock, django_capture_on_commit_callbacks):

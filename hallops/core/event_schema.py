@@ -1,0 +1,253 @@
+"""The shape of every hall event's payload, one schema per event type.
+
+Like Zulip's zerver/lib/event_schema.py: screens, consoles, devices and third-party pages code
+against these payloads, so each type is written down once, `events.record` checks each payload
+against it, and the event table in docs/realtime.md is generated from it
+(`manage.py event_docs`). Schemas are pydantic models (already here through django-ninja):
+strict types, no unknown keys, so a renamed or added field shows at the first test that records it.
+
+Adding an event type: add its model here and to EVENT_TYPES, then run `manage.py event_docs`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .read import projection
+from .read.devices import DEVICE_STATUS
+from .read.services import SERVICE_REF
+from .read.tickets import TICKET
+from .read.windows import STAFF, WINDOW, WINDOW_BRIEF
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# --- parts shared by several events: the read side's projections, as strict models -------------
+
+def shape(projection_or_variant) -> type[Shape]:
+    """A strict model of a read shape (hallops.core.read): its fields, types and descriptions.
+
+    Events carry the read side's dicts, so their parts are checked against the same declarations the
+    API's schemas are built from (hallops.api.schemas.schema_of), never against a copy.
+    """
+    if projection_or_variant in _shapes:
+        return _shapes[projection_or_variant]
+    annotations, namespace = {}, {}
+    for name, spec in projection_or_variant.fields.items():
+        kind = spec.type
+        if kind is projection.Timestamp:
+            kind = str
+        elif isinstance(kind, (projection.Projection, projection.Variant, projection.Record)):
+            kind = shape(kind)
+        if spec.many:
+            kind = list[kind]
+        annotations[name] = kind | None if spec.nullable else kind
+        namespace[name] = Field(description=spec.description)
+    doc = f"hallops.core.read: {projection_or_variant.name}"
+    model = type(projection_or_variant.name, (Shape,),
+                 {**namespace, "__annotations__": annotations, "__module__": __name__, "__doc__": doc})
+    _shapes[projection_or_variant] = model
+    return model
+
+
+_shapes: dict = {}
+
+Ticket = shape(TICKET)
+Window = shape(WINDOW)
+Staff = shape(STAFF)
+WindowBrief = shape(WINDOW_BRIEF)
+ServiceRef = shape(SERVICE_REF)
+Device = shape(DEVICE_STATUS)
+
+
+class WindowRef(Shape):
+    id: int
+    number: str
+
+
+class TicketRef(Shape):
+    id: str | None
+    number: str | None
+
+
+# --- one payload per event type -----------------------------------------------------------------
+
+class TicketIssued(Shape):
+    """取号: a new waiting ticket."""
+
+    ticket: Ticket
+    ahead: int = Field(description="people ahead in its queue when issued")
+    estimated_wait_s: int
+
+
+class TicketCalled(Shape):
+    """叫号, also a recall (重呼)."""
+
+    ticket: Ticket
+    number: str
+    service: ServiceRef
+    window: WindowBrief
+    recall_count: int = Field(description=">0 for a recall")
+    designated: bool = Field(description="called by number, 叫特定号")
+    announcement: str = Field(description="the hall's announcement template filled in: the text to speak")
+
+
+class TicketChanged(Shape):
+    """A ticket started (开始办理) or cancelled (取消)."""
+
+    ticket: Ticket
+
+
+class TicketSkipped(Shape):
+    """过号: the called citizen did not come."""
+
+    ticket: Ticket
+    policy: str = Field(description="the hall's skip policy: requeue, tail or void")
+
+
+class TicketPriorityChanged(Shape):
+    """Staff or the guide changed a waiting ticket's priority class after checking proof."""
+
+    ticket: Ticket
+    from_: str = Field(alias="from", description="priority class before")
+    to: str = Field(description="priority class after")
+    reason: str = Field(description="what was verified")
+
+
+class TicketFinished(Shape):
+    """办结; the window's evaluation pad asks for a rating."""
+
+    ticket: Ticket
+    window: WindowRef
+
+
+class TicketRequeued(Shape):
+    """过号重排: a skipped ticket back in line."""
+
+    ticket: Ticket
+    places: int = Field(description="people it was put behind")
+    policy: str = Field(description="requeue: behind the N-th waiting; tail: at the end")
+
+
+class TicketTransferred(Shape):
+    """转移: the old ticket ends, a new waiting one keeps the number and the place in line."""
+
+    from_: Ticket = Field(alias="from", description="the old ticket (status transferred)")
+    ticket: Ticket = Field(description="the new waiting ticket, same number")
+    to_window: Window | None = Field(description="the window it was handed to")
+
+
+class WindowState(Shape):
+    """A window opened, paused, resumed, closed, started or ended serving, or its staff signed in or out."""
+
+    window: Window
+
+
+class Absence(Shape):
+    id: int
+    minutes: int
+    starts_at: str
+    ends_at: str
+    note: str
+
+
+class WindowShortAbsence(Shape):
+    """Staff announced a short absence (暂离) from the console: no off-post alert meanwhile."""
+
+    window: WindowRef
+    absence: Absence
+
+
+class EvaluationRecorded(Shape):
+    """好差评 from the window's pad."""
+
+    ticket: TicketRef
+    window: WindowRef
+    level: int = Field(description="1 (非常不满意) .. 5 (非常满意)")
+    bad: bool = Field(description="a 差评 that needs follow-up")
+
+
+class TicketsExpired(Shape):
+    """close_day: the day's unserved tickets expired."""
+
+    count: int
+    before: str = Field(description="the local day (ISO date) they were issued before")
+
+
+class PrinterRef(Shape):
+    id: int
+    name: str
+
+
+class PrintResult(Shape):
+    """A printer's answer to a print job, relayed by the gateway."""
+
+    ticket: TicketRef
+    printer: PrinterRef
+    kiosk: int | None = Field(description="the kiosk device whose ticket it is")
+    command: str = Field(description="the DeviceCommand id")
+    ok: bool
+    error: str | None = Field(description="code: paper_out, printer_offline, expired, …")
+    message: str = Field(description="server wording of the error")
+    detail: str = Field(description="the gateway's text")
+    reprint: bool
+
+
+class DeviceStatus(Shape):
+    """A gateway-driven device came online, went offline or reported a problem."""
+
+    device: Device
+
+
+class PatrolDetection(Shape):
+    """视频巡查: a detection raised or cleared by a camera, or reviewed by a supervisor. No images."""
+
+    id: int
+    kind: str
+    state: Literal["raised", "cleared", "reviewed"]
+    review: str = Field(description="candidate, confirmed or dismissed")
+    window: str | None = Field(description="window number")
+    camera: int | None = Field(default=None, description="raised/cleared only")
+    camera_name: str | None = Field(default=None, description="raised/cleared only")
+    duration_s: float | None = Field(default=None, description="raised/cleared only")
+    finding: int | None = Field(default=None, description="reviewed only: the finding it became")
+
+
+# Every event type, in the order the docs list them.
+EVENT_TYPES: dict[str, type[Shape]] = {
+    "ticket.issued": TicketIssued,
+    "ticket.called": TicketCalled,
+    "ticket.started": TicketChanged,
+    "ticket.finished": TicketFinished,
+    "ticket.skipped": TicketSkipped,
+    "ticket.cancelled": TicketChanged,
+    "ticket.requeued": TicketRequeued,
+    "ticket.priority_changed": TicketPriorityChanged,
+    "ticket.transferred": TicketTransferred,
+    "window.state": WindowState,
+    "window.short_absence": WindowShortAbsence,
+    "evaluation.recorded": EvaluationRecorded,
+    "tickets.expired": TicketsExpired,
+    "print.result": PrintResult,
+    "device.status": DeviceStatus,
+    "patrol.detection": PatrolDetection,
+}
+
+
+class EventSchemaError(ValueError):
+    """A payload that does not match its event type's schema (or a type with no schema)."""
+
+
+def check(type: str, payload: dict) -> None:
+    """Raise EventSchemaError unless `payload` is exactly what `type` promises."""
+    schema = EVENT_TYPES.get(type)
+    if schema is None:
+        raise EventSchemaError(f"no schema for event type {type!r}; add it to hallops/core/event_schema.py")
+    try:
+        schema.model_validate(payload)
+    except ValidationError as e:
+        raise EventSchemaError(f"{type} payload does not match its schema: {e}") from None
