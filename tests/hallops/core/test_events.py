@@ -128,7 +128,7 @@ def test_every_event_type_has_a_schema_and_every_schema_is_used():
     recorded = set()
     root = pathlib.Path(__file__).resolve().parents[3]
     for path in [*root.glob("hallops/**/*.py"), *root.glob("devices/**/*.py")]:
-        recorded |= set(re.findall(r'events\.record\([^,]+,\s*"([a-z.]+)"', path.read_text()))
+        recorded |= set(re.findall(r'events\.record\([^,]+,\s*"([a-z._]+)"', path.read_text()))
     assert recorded == set(event_schema.EVENT_TYPES)
 
 
