@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "displays",
     "hallops.patrol",
     "hallops.staffing",
+    "hallops.reports",
 ]
 
 MIDDLEWARE = [

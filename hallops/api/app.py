@@ -8,7 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from hallops.core.errors import NotFound
 
-from . import docs, halls, staffing, tickets, windows
+from . import docs, halls, reports, staffing, tickets, windows
 from .auth import AUTH, actor_of
 from .errors import error_responses, install
 from .schemas import MeOut
@@ -35,6 +35,7 @@ install(api)
 
 api.add_router("/halls/", halls.router)
 api.add_router("/halls/", staffing.router)
+api.add_router("/halls/", reports.router)
 api.add_router("/tickets/", tickets.router)
 api.add_router("/windows/", windows.router)
 api.add_router("/tickets/", "hallops.api.devices.router")  # 补打 (reprint); devices/

@@ -108,7 +108,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ("hall", "zone", "department")
     fieldsets = (
         (None, {"fields": ("hall", "zone", "department", "code", "name", "prefix", "kind", "order", "active")}),
-        (_("取号与预约"), {"fields": ("expected_minutes", "daily_quota", "bookable")}),
+        (_("取号与预约"), {"fields": ("expected_minutes", "committed_minutes", "daily_quota", "bookable")}),
         (_("一次性告知"), {"fields": ("materials",)}),
     )
 

@@ -27,7 +27,9 @@ from hallops.core.clock import now as clock_now
 from hallops.core.models import Ticket, TicketStatus, WindowState
 
 from . import erlang
-from .groups import window_groups, window_number_key
+from hallops.core.models.window import window_number_key
+
+from .groups import window_groups
 from .models import StaffingTarget
 
 SLOT_S = 1800

@@ -7,12 +7,7 @@ group of the windows that serve it. Found in one query over the hall's window-ma
 from dataclasses import dataclass, field
 
 from hallops.core.models import Service, WindowService
-
-
-def window_number_key(number: str):
-    """3 before 10: window numbers are text ("3", "10", "A2") but people count them."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return (int(digits) if digits else 1 << 30, number)
+from hallops.core.models.window import window_number_key
 
 
 @dataclass

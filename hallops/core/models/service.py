@@ -24,6 +24,10 @@ class Service(models.Model):
     )
     kind = models.CharField(_("办件类型"), max_length=12, choices=Kind.choices, default=Kind.IMMEDIATE)
     expected_minutes = models.PositiveIntegerField(_("预计办理时长（分钟）"), default=10)
+    committed_minutes = models.PositiveIntegerField(
+        _("承诺办理时限（分钟）"), null=True, blank=True,
+        help_text=_("窗口办理的承诺时限，用于按时办结率；留空为不统计"),
+    )
     daily_quota = models.PositiveIntegerField(_("每日放号量"), null=True, blank=True, help_text=_("留空为不限"))
     bookable = models.BooleanField(_("可预约"), default=False)
     materials = models.TextField(_("一次性告知（所需材料）"), blank=True)

@@ -4,6 +4,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
+def window_number_key(number: str):
+    """3 before 10: window numbers are text ("3", "10", "A2") but people count them."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 1 << 30, number)
+
+
 class WindowKind(models.TextChoices):
     GENERAL = "general", _("无差别综窗")
     DOMAIN = "domain", _("分领域综窗")
