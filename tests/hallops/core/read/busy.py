@@ -16,6 +16,7 @@ class Busy:
     hall: object
     services: list
     windows: list
+    staff: list  # signed in at windows[i]
     waiting: object  # a ticket still waiting, with people ahead of it
 
 
@@ -29,11 +30,12 @@ def _prefix(i):
 def busy_hall(matters: int, windows: int) -> Busy:
     hall = make_hall()
     services = [make_service(hall, code=f"m{i}", prefix=_prefix(i), name=f"事项{i}") for i in range(matters)]
-    made = []
+    made, staff = [], []
     for k in range(windows):
         served = [services[(k + j) % matters] for j in range(min(matters, 3))]
-        window, _ = open_window_with_staff(hall, served)
+        window, user = open_window_with_staff(hall, served)
         made.append(window)
+        staff.append(user)
         make_device(hall, DeviceKind.WINDOW_DISPLAY, window=window, url="tcp://127.0.0.1:9", heartbeat_s=30)
         make_device(hall, DeviceKind.EVALUATION_PAD, window=window)
     make_device(hall, DeviceKind.KIOSK)
@@ -47,7 +49,7 @@ def busy_hall(matters: int, windows: int) -> Busy:
         actions.finish(w)
         actions.call_next(w)
     waiting = actions.issue_ticket(hall, services[0]).ticket
-    return Busy(hall, services, made, waiting)
+    return Busy(hall, services, made, staff, waiting)
 
 
 def statements(fn, *args) -> int:
