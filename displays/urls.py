@@ -5,12 +5,16 @@ from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
 from . import views
+from .views import booking
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="displays/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("halls/<slug:hall>/kiosk/", views.kiosk, name="kiosk"),
+    path("halls/<slug:hall>/book/", booking.book, name="book"),
+    path("b/<slug:code>/", booking.booked, name="booked"),
+    path("b/<slug:code>/qr.svg", booking.booked_qr, name="booked-qr"),
     path("halls/<slug:hall>/screen/", views.hall_screen, name="hall-screen"),
     path("halls/<slug:hall>/announce/", views.announce, name="announce"),
     path("halls/<slug:hall>/windows/<int:window_id>/screen/", views.window_screen, name="window-screen"),

@@ -157,6 +157,15 @@ HALLOPS = {
     "RESUME_MAX_EVENTS": env.int("HALLOPS_RESUME_MAX_EVENTS", default=500),
     # An event payload that does not match its schema raises (tests, DEBUG) or is logged (production).
     "STRICT_EVENTS": env.bool("HALLOPS_STRICT_EVENTS", default=DEBUG),
+    # Public booking endpoints (docs/appointments.md): limits' rate strings, e.g. "20/minute".
+    "RATE_LIMITS": {
+        "booking_per_address": env.str("HALLOPS_RATE_BOOKING_PER_ADDRESS", default="20/minute"),
+        "booking_per_phone": env.str("HALLOPS_RATE_BOOKING_PER_PHONE", default="10/hour"),
+        "slots_per_address": env.str("HALLOPS_RATE_SLOTS_PER_ADDRESS", default="120/minute"),
+        "cancel_per_address": env.str("HALLOPS_RATE_CANCEL_PER_ADDRESS", default="20/minute"),
+    },
+    "RATE_LIMIT_STORAGE": env.str("HALLOPS_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://"),
+    "CLIENT_ADDRESS_HEADER": env.str("HALLOPS_CLIENT_ADDRESS_HEADER", default=""),
 }
 
 LOGGING = {

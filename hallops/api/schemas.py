@@ -167,3 +167,69 @@ class MeOut(Schema):
     device_kind: str | None = None
     window: int | None = None
     csrf_token: str | None = Field(None, description="for session callers: send it back as X-CSRFToken")
+
+
+# --- Appointments (预约) ---------------------------------------------------------------------
+
+PhoneText = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class SlotOut(Schema):
+    start: Timestamp
+    end: Timestamp
+    capacity: int
+    booked: int
+    available: int
+
+
+class BookingServiceOut(Schema):
+    code: str
+    name: str
+    needs_id_number: bool = Field(description="the booking must give an ID number (身份证号)")
+    materials: str
+
+
+class BookingInfoOut(Schema):
+    hall: str
+    name: str
+    days: list[str] = Field(description="days that may be booked now (YYYY-MM-DD), working days only")
+    services: list[BookingServiceOut]
+    cancel_minutes: int = Field(description="a booking may be cancelled up to this many minutes before its slot")
+
+
+class BookIn(Schema):
+    service: Code = Field(description="service (事项) code")
+    slot_start: Timestamp = Field(description="the slot's start as listed by /slots/")
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    phone: PhoneText = Field(description="mainland mobile number, 11 digits")
+    id_number: Annotated[str, Field(max_length=24)] | None = Field(None, description="身份证号, where the matter needs it")
+
+
+class AppointmentOut(Schema):
+    code: str = Field(description="预约码: show it or its QR at the kiosk to check in")
+    hall: str
+    service: str
+    service_name: str
+    slot_start: Timestamp
+    slot_end: Timestamp
+    status: Literal["booked", "checked_in", "cancelled", "no_show"]
+    name: str
+    phone: str = Field(description="masked, 138****1234")
+    cancel_until: Timestamp
+    page_url: str
+    qr_url: str
+
+
+class BlockOut(Schema):
+    id: int
+    phone: str = Field(description="masked")
+    no_shows: int
+    created_at: Timestamp
+    until: Timestamp
+    lifted_at: Timestamp | None
+    lifted_by: str | None
+    lift_reason: str
+
+
+class LiftIn(Schema):
+    reason: Annotated[str, Field(min_length=1, max_length=200)]

@@ -195,3 +195,11 @@ def authorize_reprint(actor: Actor, hall_id):
     if _device_of(actor, DeviceKind.KIOSK, hall_id) or _staff_of_hall(actor, hall_id):
         return
     raise Forbidden(_("只有本大厅的取号机或工作人员可以补打"))
+
+
+def authorize_booking_blocks(actor: Actor, hall_id):
+    """See and lift blocks after repeated no-shows (爽约): lobby managers and admins of the hall."""
+    require_authenticated(actor)
+    if actor.device is None and can_manage_hall(actor, hall_id):
+        return
+    raise Forbidden(_("只有值班长可以解除预约限制"))

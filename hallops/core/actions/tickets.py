@@ -1,6 +1,7 @@
 """Issuing numbers (取号), appointment check-in, cancelling, and closing the day."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from ..models import (
 )
 from ..models.ticket import PRIORITY_RANK
 from ..read.tickets import ticket_dict
+from .booking import mark_no_shows
 from .priorities import check_self_declared
 from .windows import set_window_state
 
@@ -55,7 +57,9 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
     if priority == Priority.APPOINTMENT and appointment is None:
         raise Invalid(_("预约号须凭预约码签到"), code="appointment_required")
     check_self_declared(hall, priority, channel)
-    if not is_open(hall, now, appointment=appointment is not None):
+    # An appointment was held to its own slot by check_in: the hall offered that slot, so its citizen
+    # checks in and is served after normal closing (预约延时) while the kiosk stays closed to others.
+    if appointment is None and not is_open(hall, now):
         raise Conflict(_("当前不在取号时间内"), code="hall_closed")
     day = local_day(now)
     # Read the position before taking the number: the prefix's counter row stays locked until
@@ -96,12 +100,13 @@ def check_in(hall, code: str, *, actor=None, now=None) -> IssueResult:
         if (appt.slot_start - now).total_seconds() > early:
             raise Conflict(_("签到过早，请在预约时段前%(m)d分钟内签到") % {"m": hall.appointment_early_minutes},
                            code="appointment_too_early")
-        if now > appt.slot_end:
+        # Until the slot's end plus the grace period; after that it is a no-show (mark_no_shows).
+        if now > appt.slot_end + timedelta(minutes=hall.no_show_grace_minutes):
             raise Conflict(_("已过预约时段，请普通取号"), code="appointment_missed")
         result = issue_ticket(hall, appt.service, priority=Priority.APPOINTMENT, channel=Channel.APPOINTMENT,
                               actor=actor, now=now, appointment=appt)
-        appt.status = Appointment.Status.CHECKED_IN
-        appt.save(update_fields=["status"])
+        appt.status, appt.closed_at = Appointment.Status.CHECKED_IN, now
+        appt.save(update_fields=["status", "closed_at"])
     return result
 
 
@@ -119,10 +124,12 @@ def cancel_ticket(ticket, *, actor=None, now=None) -> Ticket:
 
 
 def close_day(hall, *, actor=None, now=None) -> int:
-    """日终: unserved tickets of past days expire (nothing is deleted); windows close and staff sign out."""
+    """日终: unserved tickets of past days expire (nothing is deleted); windows close and staff sign out;
+    bookings past their slot and grace become no-shows."""
     now = now or clock_now()
     today = local_day(now)
     with transaction.atomic():
+        mark_no_shows(hall, actor=actor, now=now)
         open_statuses = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SKIPPED]
         expired = Ticket.objects.filter(hall=hall, day__lt=today, status__in=open_statuses).update(
             status=TicketStatus.EXPIRED

@@ -9,9 +9,11 @@ from .ticket import Appointment, Channel, DailyCounter, Priority, Ticket, Ticket
 from .event import HallEvent
 from .evaluation import Evaluation, EvaluationLevel
 from .calendar import CalendarDay
+from .booking import BookingBlock, SlotCounter, SlotException, SlotTemplate
 
 __all__ = [
-    "Appointment", "ApiToken", "CalendarDay", "Channel", "DailyCounter", "Department", "Device", "DeviceKind",
+    "Appointment", "ApiToken", "BookingBlock", "CalendarDay", "Channel", "DailyCounter", "Department", "Device",
+    "DeviceKind", "SlotCounter", "SlotException", "SlotTemplate",
     "Evaluation", "EvaluationLevel", "EventSequence", "Hall", "HallEvent", "Priority", "Role",
     "Service", "SkipPolicy", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",
     "WindowState", "Zone",

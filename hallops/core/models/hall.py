@@ -82,6 +82,13 @@ class Hall(models.Model):
     idle_alert_minutes = models.PositiveIntegerField(_("窗口空闲告警（分钟）"), default=5)
     pause_alert_minutes = models.PositiveIntegerField(_("暂停过久告警（分钟）"), default=20)
     appointment_early_minutes = models.PositiveIntegerField(_("预约提前签到（分钟）"), default=30)
+    # 预约 rules (docs/appointments.md).
+    booking_days_ahead = models.PositiveIntegerField(_("可提前预约工作日数"), default=5)
+    booking_cancel_minutes = models.PositiveIntegerField(_("最晚取消（时段开始前分钟）"), default=120)
+    no_show_grace_minutes = models.PositiveIntegerField(_("爽约宽限（时段结束后分钟）"), default=15)
+    no_show_limit = models.PositiveIntegerField(_("爽约次数上限"), default=3)
+    no_show_window_days = models.PositiveIntegerField(_("爽约统计天数"), default=30)
+    booking_block_days = models.PositiveIntegerField(_("爽约后限制预约天数"), default=30)
 
     class Meta:
         verbose_name = _("大厅")

@@ -73,15 +73,39 @@ class Appointment(models.Model):
     )
     code = models.CharField(_("预约码"), max_length=12, unique=True)
     citizen_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    # Staff see the phone and ID number masked (138****1234); the limits compare keyed hashes
+    # (HMAC with the secret key, hallops/core/persons.py), so the full numbers are never stored.
     citizen_phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    id_masked = models.CharField(_("证件号"), max_length=24, blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_hash = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    day = models.DateField(_("预约日期"), null=True, blank=True)
     slot_start = models.DateTimeField(_("预约时段开始"))
     slot_end = models.DateTimeField(_("预约时段结束"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(_("预约时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("签到/取消/爽约时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("预约")
         verbose_name_plural = _("预约")
         ordering = ["slot_start"]
+        constraints = [
+            # One active booking per person, per matter and day: the database refuses the second
+            # even when both arrive at once.
+            models.UniqueConstraint(
+                fields=["service", "day", "phone_hash"], name="one_booking_per_phone_day",
+                condition=models.Q(status__in=["booked", "checked_in"]) & ~models.Q(phone_hash=""),
+            ),
+            models.UniqueConstraint(
+                fields=["service", "day", "id_hash"], name="one_booking_per_id_day",
+                condition=models.Q(status__in=["booked", "checked_in"], id_hash__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["hall", "status", "slot_end"], name="appointment_due")]
+
+    def __str__(self):
+        return self.code
 
 
 class Ticket(models.Model):

@@ -37,6 +37,12 @@ def test_a_late_check_in_within_the_slot_queues_from_now(hall, booking):
     assert actions.check_in(hall, "AB12", now=at).ticket.queue_at == at
 
 
+def test_a_check_in_after_the_slot_within_the_grace_period_still_counts(hall, booking):
+    appt = booking()
+    at = appt.slot_end + timedelta(minutes=hall.no_show_grace_minutes)
+    assert actions.check_in(hall, "AB12", now=at).ticket.queue_at == at
+
+
 def test_a_booking_checks_in_once(hall, booking):
     booking()
     at = MONDAY_9 + timedelta(minutes=25)
@@ -48,7 +54,8 @@ def test_a_booking_checks_in_once(hall, booking):
 
 
 @pytest.mark.parametrize("offset_minutes, code", [
-    (-31, "appointment_too_early"), (31, "appointment_missed"), (-24 * 60, "appointment_not_today"),
+    # A 30-minute slot and the hall's 15 minutes of grace: missed from 45 minutes after its start.
+    (-31, "appointment_too_early"), (46, "appointment_missed"), (-24 * 60, "appointment_not_today"),
 ])
 def test_check_in_only_around_the_slot(hall, booking, offset_minutes, code):
     appt = booking()

@@ -160,10 +160,28 @@
     if (!chosen.service) return;
     submit(cfg.issue_url, {service: chosen.service.code, priority: chosen.priority, channel: "kiosk"});
   });
-  $("checkin-open").addEventListener("click", function () { show("checkin"); });
-  $("checkin-submit").addEventListener("click", function () {
-    var code = $("checkin-code").value.trim();
+  $("checkin-open").addEventListener("click", function () { show("checkin"); $("checkin-code").focus(); });
+  function checkIn(code) {
+    code = (code || "").trim();
     if (code) submit(cfg.check_in_url, {code: code});
+  }
+  $("checkin-submit").addEventListener("click", function () { checkIn($("checkin-code").value); });
+  $("checkin-code").addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); checkIn(this.value); }
+  });
+  // A barcode/QR scanner is a keyboard: it types the booking code and Enter, on whatever screen
+  // is showing. Keys typed outside the code field are collected; Enter checks them in.
+  var scanned = "", scanTimer = null;
+  document.addEventListener("keydown", function (e) {
+    if (e.target === $("checkin-code")) return;
+    clearTimeout(scanTimer);
+    scanTimer = setTimeout(function () { scanned = ""; }, 1000);
+    if (e.key === "Enter") {
+      if (scanned.length >= 4) { e.preventDefault(); show("checkin"); $("checkin-code").value = scanned; checkIn(scanned); }
+      scanned = "";
+    } else if (e.key.length === 1 && /[0-9A-Za-z]/.test(e.key)) {
+      scanned = (scanned + e.key.toUpperCase()).slice(-12);
+    }
   });
   "1234567890ABCDEFGHJKLMNPQRSTUVWXYZ".split("").concat(["⌫"]).forEach(function (k) {
     $("keypad").appendChild(el("button", {

@@ -1,0 +1,54 @@
+"""Rate limits of the public endpoints (booking, slots, cancel): per client address and per phone.
+
+`limits` (moving window) keeps the counters: in Redis when REDIS_URL is set, so every daphne
+process counts together; in memory in the embedded single-process set-up. Rates come from
+settings.HALLOPS["RATE_LIMITS"] (docs/configuration.md).
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from limits import parse, storage, strategies
+
+from hallops.core import persons
+from hallops.core.errors import HallopsError
+
+
+class Throttled(HallopsError):
+    status, code = 429, "throttled"
+
+
+@lru_cache(maxsize=1)
+def limiter():
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.HALLOPS["RATE_LIMIT_STORAGE"]))
+
+
+def reset():
+    """Forget every counter (tests; an operator after a false alarm)."""
+    limiter().storage.reset()
+
+
+def client_address(request) -> str:
+    # Behind a reverse proxy REMOTE_ADDR is the proxy: HALLOPS_CLIENT_ADDRESS_HEADER names the
+    # header it sets (e.g. HTTP_X_REAL_IP). Only trust one the proxy always overwrites.
+    header = settings.HALLOPS.get("CLIENT_ADDRESS_HEADER")
+    value = request.META.get(header, "") if header else ""
+    return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _hit(rule: str, *keys) -> None:
+    rate = parse(settings.HALLOPS["RATE_LIMITS"][rule])
+    if not limiter().hit(rate, "hallops", rule, *keys):
+        raise Throttled(_("请求过于频繁，请稍后再试"))
+
+
+def throttle(request, scope: str, *, phone: str | None = None) -> None:
+    """Count a request of `scope` for its address and, when given, for the phone; 429 past either limit."""
+    _hit(f"{scope}_per_address", client_address(request))
+    if phone:
+        try:
+            key = persons.person_hash("phone", persons.normalize_phone(phone))
+        except HallopsError:
+            key = persons.person_hash("phone", phone)  # still counted: bad input is no way around the limit
+        _hit(f"{scope}_per_phone", key)
