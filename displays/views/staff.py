@@ -105,6 +105,7 @@ def dashboard(request, hall, actor):
             "t_waiting": _("等候"), "t_issued": _("今日取号"), "t_served": _("今日办结"),
             "t_open": _("开放窗口"), "t_paused": _("暂停窗口"),
             "no_data": _("今日尚无数据"),
+            "bookings": _("预约 {n} · 已签到 {c} · 爽约 {x}"),
         },
     }
     return render(request, "displays/dashboard.html", {"title": _("大厅值班"), "hall": hall, "config": config})

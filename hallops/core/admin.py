@@ -17,6 +17,7 @@ from .models import (
     Appointment, ApiToken, CalendarDay, Department, Device, Evaluation, Hall, HallEvent, Service, StaffProfile, Ticket,
     Window, WindowService, Zone,
 )
+from .models import BookingBlock, SlotException, SlotTemplate
 
 admin.site.site_header = _("hallops 政务服务大厅现场管理")
 admin.site.site_title = _("hallops 管理")
@@ -65,6 +66,8 @@ class HallAdmin(admin.ModelAdmin):
         (_("叫号与过号"), {"fields": ("announcement_template", "skip_requeue_places", "skip_daily_limit",
                                       "starvation_minutes")}),
         (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes")}),
+        (_("预约"), {"fields": ("booking_days_ahead", "booking_cancel_minutes", "no_show_grace_minutes",
+                                ("no_show_limit", "no_show_window_days", "booking_block_days"))}),
     )
 
     def get_form(self, request, obj=None, **kwargs):
@@ -97,6 +100,20 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+class SlotTemplateInline(admin.TabularInline):
+    model = SlotTemplate
+    extra = 0
+    fields = ("weekday", "start", "end", "capacity")
+    verbose_name_plural = _("每周预约时段（仅在工作日开放；调休上班日按大厅设置的星期）")
+
+
+class SlotExceptionInline(admin.TabularInline):
+    model = SlotException
+    extra = 0
+    fields = ("day", "start", "end", "capacity")
+    verbose_name_plural = _("预约时段例外（某日有例外时，该日只开放例外所列时段；可约人数为 0 即不开放）")
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ("prefix", "name", "code", "hall", "zone", "department", "kind", "expected_minutes",
@@ -108,9 +125,11 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ("hall", "zone", "department")
     fieldsets = (
         (None, {"fields": ("hall", "zone", "department", "code", "name", "prefix", "kind", "order", "active")}),
-        (_("取号与预约"), {"fields": ("expected_minutes", "committed_minutes", "daily_quota", "bookable")}),
+        (_("取号与预约"), {"fields": ("expected_minutes", "committed_minutes", "daily_quota", "bookable",
+                                      "booking_needs_id")}),
         (_("一次性告知"), {"fields": ("materials",)}),
     )
+    inlines = [SlotTemplateInline, SlotExceptionInline]
 
 
 # --- Windows -------------------------------------------------------------------------------------
@@ -313,9 +332,26 @@ class EvaluationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "hall", "service", "citizen_name", "citizen_phone", "slot_start", "slot_end", "status")
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Bookings are made, cancelled and checked in through the booking rules (limits, capacity,
+    hall events), so the admin only shows them; phone and ID number were only ever stored masked."""
+
+    list_display = ("code", "hall", "service", "citizen_name", "citizen_phone", "id_masked", "slot_start",
+                    "slot_end", "status", "created_at")
     list_filter = ("hall", "status", "service")
-    search_fields = ("code", "citizen_name", "citizen_phone")
+    search_fields = ("code", "citizen_name")
     date_hierarchy = "slot_start"
     list_select_related = ("hall", "service")
+    fields = ("code", "hall", "service", "citizen_name", "citizen_phone", "id_masked", "slot_start", "slot_end",
+              "status", "created_at", "closed_at")
+
+
+@admin.register(BookingBlock)
+class BookingBlockAdmin(ReadOnlyAdmin):
+    """Blocks after repeated no-shows; a lobby manager lifts one, with a reason, from the dashboard API."""
+
+    list_display = ("phone_masked", "hall", "no_shows", "created_at", "until", "lifted_at", "lifted_by",
+                    "lift_reason")
+    list_filter = ("hall",)
+    list_select_related = ("hall", "lifted_by")
+    fields = ("hall", "phone_masked", "no_shows", "created_at", "until", "lifted_at", "lifted_by", "lift_reason")

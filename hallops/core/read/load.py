@@ -4,13 +4,15 @@ A fixed number of statements whatever the number of matters and windows (pinned 
 tests/hallops/core/read/test_statements.py).
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
 from .. import events
-from ..clock import local_day
+from ..clock import day_bounds, local_day
 from ..clock import now as clock_now
 from ..estimates import SERVING_STATES, service_figures, window_stats
-from ..models import Service, Ticket, Window, WindowService, WindowState
+from ..models import Appointment, Service, Ticket, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from .projection import Field, Record, Timestamp
 from .services import ESTIMATED_WAIT, OPEN_WINDOWS, SERVICE, WAITING
@@ -37,10 +39,24 @@ LOAD_TOTALS = Record(
     windows_open=Field(int), windows_paused=Field(int), windows_total=Field(int),
 )
 
+LOAD_BOOKING_HOUR = Record(
+    "LoadBookingHour",
+    hour=Field(int, description="local hour of the slots' start, 0–23"),
+    booked=Field(int, description="booked, not (yet) checked in"), checked_in=Field(int), no_show=Field(int),
+)
+
+LOAD_BOOKINGS = Record(
+    "LoadBookings",
+    per_hour=Field(LOAD_BOOKING_HOUR, many=True),
+    total=Field(int, description="today's bookings (预约), cancelled ones not counted"),
+    checked_in=Field(int), no_shows=Field(int),
+)
+
 LOAD = Record(
     "LoadOut",
     seq=Field(int), hall=Field(str), at=Field(Timestamp),
     windows=Field(LOAD_WINDOW, many=True), services=Field(LOAD_SERVICE, many=True), totals=Field(LOAD_TOTALS),
+    appointments=Field(LOAD_BOOKINGS, description="today's bookings per hour and no-shows"),
 )
 
 
@@ -79,4 +95,23 @@ def hall_load(hall, now=None) -> dict:
         windows_total=len(window_rows),
     )
     return LOAD.of(seq=seq, hall=hall.code, at=now.isoformat(), windows=window_rows, services=service_rows,
-                   totals=totals)
+                   totals=totals, appointments=bookings_by_hour(hall, day))
+
+
+def bookings_by_hour(hall, day) -> dict:
+    """The day's bookings (预约) per hour of their slot start, by status, in one grouped query."""
+    rows = (Appointment.objects.filter(hall=hall, slot_start__range=day_bounds(day))
+            .exclude(status=Appointment.Status.CANCELLED)
+            .annotate(hour=ExtractHour("slot_start", tzinfo=timezone.get_current_timezone()))
+            .values("hour", "status").annotate(n=Count("id")).order_by())
+    hours: dict[int, dict] = {}
+    for r in rows:
+        hour = hours.setdefault(r["hour"], {"hour": r["hour"], "booked": 0, "checked_in": 0, "no_show": 0})
+        hour[r["status"]] += r["n"]
+    per_hour = [LOAD_BOOKING_HOUR.of(**hours[h]) for h in sorted(hours)]
+    return LOAD_BOOKINGS.of(
+        per_hour=per_hour,
+        total=sum(h["booked"] + h["checked_in"] + h["no_show"] for h in per_hour),
+        checked_in=sum(h["checked_in"] for h in per_hour),
+        no_shows=sum(h["no_show"] for h in per_hour),
+    )

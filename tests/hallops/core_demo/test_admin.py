@@ -62,7 +62,6 @@ def test_the_admin_speaks_chinese(superuser_client):
     ("Window", {"hall__code": "demo", "number": "1"}),
     ("Service", {"hall__code": "demo", "code": "qy-sl"}),
     ("Device", {"name": "demo-kiosk-1"}),
-    ("Appointment", {"code": "YY1001"}),
 ])
 def test_change_forms_of_configuration_render(superuser_client, model_name, lookup):
     from hallops.core import models
@@ -92,6 +91,18 @@ def test_tickets_cannot_be_added_or_changed(superuser_client):
     superuser_client.post(url(Ticket, "change", ticket.pk), {"status": "waiting"})
     ticket.refresh_from_db()
     assert ticket.status == "done"
+
+
+def test_bookings_are_shown_masked_and_cannot_be_added_or_changed(superuser_client):
+    from hallops.core.models import Appointment
+
+    appt = Appointment.objects.get(code="YY1001")
+    page = superuser_client.get(url(Appointment, "change", appt.pk)).content.decode()
+    assert appt.citizen_phone in page and "****" in appt.citizen_phone
+    assert superuser_client.get(url(Appointment, "add")).status_code == 403
+    superuser_client.post(url(Appointment, "change", appt.pk), {"status": "cancelled"})
+    appt.refresh_from_db()
+    assert appt.status == "booked"
 
 
 def test_ticket_list_searches_by_number(superuser_client):

@@ -116,7 +116,21 @@
     });
   }
 
+  function renderBookings(b) {
+    $("bookings-summary").textContent = Live.fmt(T.bookings, {n: b.total || 0, c: b.checked_in || 0, x: b.no_shows || 0});
+    var body = $("bookings");
+    body.textContent = "";
+    (b.per_hour || []).forEach(function (h) {
+      var hh = (h.hour < 10 ? "0" : "") + h.hour + ":00";
+      body.appendChild(el("tr", {"data-hour": String(h.hour)}, [
+        el("td", {text: hh}), el("td", {class: "num", text: String(h.booked)}),
+        el("td", {class: "num", text: String(h.checked_in)}), el("td", {class: "num", text: String(h.no_show)}),
+      ]));
+    });
+  }
+
   function apply(load) {
+    renderBookings(load.appointments || {});
     renderTotals(load.totals || {});
     renderWindows(load.windows || []);
     renderServices(load.services || []);

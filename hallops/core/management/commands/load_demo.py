@@ -25,7 +25,7 @@ from hallops.core import actions
 from hallops.core.clock import local_day
 from hallops.core.errors import HallopsError
 from hallops.core.models import (
-    ApiToken, Appointment, Department, Device, DeviceKind, Hall, Role, Service, StaffProfile, Ticket,
+    ApiToken, Appointment, Department, Device, DeviceKind, Hall, Role, Service, SlotTemplate, StaffProfile, Ticket,
     Window, WindowService, Zone,
 )
 
@@ -138,11 +138,25 @@ def _appointment(hall, services, spec, now, summary):
             Ticket.objects.filter(appointment=appt).update(appointment=None)
         appt, _ = Appointment.objects.update_or_create(code=spec["code"], defaults={
             "hall": hall, "service": services[spec["service"]], "citizen_name": spec.get("citizen_name", ""),
-            "citizen_phone": spec.get("citizen_phone", ""), "slot_start": start, "slot_end": end,
+            "citizen_phone": spec.get("citizen_phone", ""), "slot_start": start, "slot_end": end, "day": local_day(start),
             "status": Appointment.Status.BOOKED,
         })
     summary.appointments.append((appt.code, hall.code, appt.service.name, appt.slot_start, appt.slot_end,
                                  appt.get_status_display()))
+
+
+# Half-hour 预约 slots on weekdays, mornings and afternoons, plus the lunch-time extended hours.
+DEMO_SLOTS = [(f"{h:02d}:{m:02d}", f"{h + (m + 30) // 60:02d}:{(m + 30) % 60:02d}", 4)
+              for h in (9, 10, 11, 14, 15, 16) for m in (0, 30)] + [("12:00", "12:30", 2)]
+
+
+def _slot_templates(bookable):
+    """Give demo matters that take bookings a week of slots; a matter that has any keeps its own."""
+    have = set(SlotTemplate.objects.filter(service__in=bookable).values_list("service_id", flat=True))
+    SlotTemplate.objects.bulk_create([
+        SlotTemplate(service=sv, weekday=d, start=start, end=end, capacity=cap)
+        for sv in bookable if sv.pk not in have for d in range(5) for start, end, cap in DEMO_SLOTS
+    ])
 
 
 def _hall(spec, *, departments, password_hash, always_open, now, summary):
@@ -166,6 +180,7 @@ def _hall(spec, *, departments, password_hash, always_open, now, summary):
             materials=_materials(s.get("materials", "")), active=True, order=i,
         )
     services = services.rows
+    _slot_templates([sv for sv in services.values() if sv.bookable])
     users = _users(spec.get("staff", []), hall=hall, password_hash=password_hash)
     for st in spec.get("staff", []):
         summary.users.append((st["username"], st["display_name"], st.get("role", Role.WINDOW_STAFF), hall.code))
