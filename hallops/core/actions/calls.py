@@ -213,9 +213,13 @@ def requeues_used(ticket) -> int:
     appointment names them by phone), else per ticket. A transfer carries its count on, so the
     transferred-away rows are left out."""
     appt = ticket.appointment
-    if appt is None or not appt.citizen_phone:
+    if appt is None or not (appt.phone_hash or appt.citizen_phone):
         return ticket.requeue_count
-    used = (Ticket.objects.filter(hall_id=ticket.hall_id, day=ticket.day, appointment__citizen_phone=appt.citizen_phone)
+    # Online bookings keep the phone masked (two citizens may share 138****1234) and keyed: compare
+    # the keyed hash; bookings entered before that have only the phone as given.
+    same = ({"appointment__phone_hash": appt.phone_hash} if appt.phone_hash
+            else {"appointment__citizen_phone": appt.citizen_phone})
+    used = (Ticket.objects.filter(hall_id=ticket.hall_id, day=ticket.day, **same)
             .exclude(status=TicketStatus.TRANSFERRED).aggregate(n=Sum("requeue_count"))["n"])
     return used or 0
 
