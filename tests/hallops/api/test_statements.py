@@ -6,7 +6,7 @@ from tests.hallops.core.read.busy import busy_hall, statements
 
 EXPECTED = {
     "GET /halls/{hall}/services/": 6,  # hall, matters, 4 figures
-    "GET /halls/{hall}/load/": 12,  # token (with its user), hall, the load (10)
+    "GET /halls/{hall}/load/": 13,  # token (with its user), hall, the load (11, with today's bookings)
     "GET /windows/{id}/": 6,  # token, window, its detail (4)
     "GET /tickets/{id}/": 4,  # ticket, people ahead, handling time, open windows
 }
