@@ -4,9 +4,8 @@ Booking, slots and cancelling need no login (a citizen's phone); they are rate l
 client address and per phone (throttle.py). The booking code is the citizen's only credential.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -16,7 +15,7 @@ from hallops.core.actions.booking import appointment_by_code, block_dict
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Conflict, Invalid, NotFound
 from hallops.core.models import BookingBlock, Service
-from hallops.core.read.projection import iso
+from hallops.core.read.appointments import BOOKING
 
 from .auth import actor_of
 from .errors import error_responses
@@ -31,14 +30,7 @@ blocks_router = Router(tags=["appointments"])
 
 
 def appointment_out(appt) -> dict:
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
-    return {
-        "code": appt.code, "hall": appt.hall.code, "service": appt.service.code, "service_name": appt.service.name,
-        "slot_start": iso(appt.slot_start), "slot_end": iso(appt.slot_end), "status": appt.status,
-        "name": appt.citizen_name, "phone": appt.citizen_phone,
-        "cancel_until": iso(appt.slot_start - timedelta(minutes=appt.hall.booking_cancel_minutes)),
-        "page_url": f"{base}/b/{appt.code}/", "qr_url": f"{base}/b/{appt.code}/qr.svg",
-    }
+    return BOOKING.of(appt)
 
 
 def _bookable_service(hall, code) -> Service:

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 
 from hallops.core.models import Channel, Priority
 from hallops.core.read import projection
+from hallops.core.read.appointments import BLOCK, BOOKING, SLOT
 from hallops.core.read.load import LOAD, LOAD_SERVICE, LOAD_TOTALS, LOAD_WINDOW
 from hallops.core.read.queue import WINDOW_DETAIL
 from hallops.core.read.services import CATALOGUE_ROW
@@ -174,12 +175,7 @@ class MeOut(Schema):
 PhoneText = Annotated[str, Field(min_length=1, max_length=20)]
 
 
-class SlotOut(Schema):
-    start: Timestamp
-    end: Timestamp
-    capacity: int
-    booked: int
-    available: int
+SlotOut = schema_of(SLOT)
 
 
 class BookingServiceOut(Schema):
@@ -205,30 +201,8 @@ class BookIn(Schema):
     id_number: Annotated[str, Field(max_length=24)] | None = Field(None, description="身份证号, where the matter needs it")
 
 
-class AppointmentOut(Schema):
-    code: str = Field(description="预约码: show it or its QR at the kiosk to check in")
-    hall: str
-    service: str
-    service_name: str
-    slot_start: Timestamp
-    slot_end: Timestamp
-    status: Literal["booked", "checked_in", "cancelled", "no_show"]
-    name: str
-    phone: str = Field(description="masked, 138****1234")
-    cancel_until: Timestamp
-    page_url: str
-    qr_url: str
-
-
-class BlockOut(Schema):
-    id: int
-    phone: str = Field(description="masked")
-    no_shows: int
-    created_at: Timestamp
-    until: Timestamp
-    lifted_at: Timestamp | None
-    lifted_by: str | None
-    lift_reason: str
+AppointmentOut = schema_of(BOOKING)
+BlockOut = schema_of(BLOCK)
 
 
 class LiftIn(Schema):

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .read import projection
+from .read.appointments import APPOINTMENT, BLOCK
 from .read.devices import DEVICE_STATUS
 from .read.services import SERVICE_REF
 from .read.tickets import TICKET
@@ -62,6 +63,8 @@ Staff = shape(STAFF)
 WindowBrief = shape(WINDOW_BRIEF)
 ServiceRef = shape(SERVICE_REF)
 Device = shape(DEVICE_STATUS)
+Appointment = shape(APPOINTMENT)
+Block = shape(BLOCK)
 
 
 class WindowRef(Shape):
@@ -217,6 +220,25 @@ class PatrolDetection(Shape):
     finding: int | None = Field(default=None, description="reviewed only: the finding it became")
 
 
+class AppointmentChanged(Shape):
+    """预约: a citizen booked a slot, or cancelled it. Never the booking code, phone or ID number."""
+
+    appointment: Appointment
+
+
+class AppointmentsNoShow(Shape):
+    """爽约: bookings not checked in by their slot's end plus the grace period (sweep or close_day)."""
+
+    appointments: list[Appointment]
+    count: int
+
+
+class BookingBlockChanged(Shape):
+    """Online booking blocked after repeated no-shows, or a lobby manager lifted the block (with a reason)."""
+
+    block: Block
+
+
 # Every event type, in the order the docs list them.
 EVENT_TYPES: dict[str, type[Shape]] = {
     "ticket.issued": TicketIssued,
@@ -232,6 +254,11 @@ EVENT_TYPES: dict[str, type[Shape]] = {
     "window.short_absence": WindowShortAbsence,
     "evaluation.recorded": EvaluationRecorded,
     "tickets.expired": TicketsExpired,
+    "appointment.booked": AppointmentChanged,
+    "appointment.cancelled": AppointmentChanged,
+    "appointments.no_show": AppointmentsNoShow,
+    "booking.blocked": BookingBlockChanged,
+    "booking.unblocked": BookingBlockChanged,
     "print.result": PrintResult,
     "device.status": DeviceStatus,
     "patrol.detection": PatrolDetection,

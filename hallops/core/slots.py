@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import calendar
 from .clock import day_bounds, local_day
 from .models import SlotCounter, SlotException, SlotTemplate
+from .read.appointments import SLOT
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class Slot:
         return max(0, self.capacity - self.booked)
 
     def as_dict(self) -> dict:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "capacity": self.capacity,
-                "booked": self.booked, "available": self.available}
+        return SLOT.of(start=self.start.isoformat(), end=self.end.isoformat(), capacity=self.capacity,
+                       booked=self.booked, available=self.available)
 
 
 def _aware(day: date, t) -> datetime:

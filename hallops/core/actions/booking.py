@@ -16,6 +16,7 @@ from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Appointment, BookingBlock, SlotCounter
+from ..read.appointments import APPOINTMENT, BLOCK
 from ..read.projection import iso
 
 ACTIVE = (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN)
@@ -25,8 +26,7 @@ CODE_LENGTH = 8
 
 
 def appointment_dict(appt) -> dict:
-    return {"id": appt.pk, "service": appt.service.code, "slot_start": iso(appt.slot_start),
-            "slot_end": iso(appt.slot_end), "status": appt.status}
+    return APPOINTMENT.of(appt)
 
 
 def new_code() -> str:
@@ -201,10 +201,7 @@ def _block_repeat_no_shows(hall, due, actor, now):
 
 
 def block_dict(block) -> dict:
-    return {"id": block.pk, "phone": block.phone_masked, "no_shows": block.no_shows,
-            "created_at": iso(block.created_at), "until": iso(block.until), "lifted_at": iso(block.lifted_at),
-            "lifted_by": block.lifted_by.get_username() if block.lifted_by_id else None,
-            "lift_reason": block.lift_reason}
+    return BLOCK.of(block)
 
 
 def lift_block(block, *, reason: str, user=None, actor=None, now=None) -> BookingBlock:
