@@ -1,0 +1,69 @@
+"""预约 in real browsers against a real daphne: a citizen books on a phone, then checks in at the kiosk
+with a scanner (keys typed and Enter) and gets an appointment number."""
+
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_hall_flow import KIOSK, PHONE, page_for, shot
+
+pytestmark = pytest.mark.browser
+
+# The booked day has not come yet when the test runs: move the booking to start in ten minutes today,
+# as if that morning had arrived (the server reads the real clock).
+ARRIVE = """
+from datetime import timedelta
+from django.utils import timezone
+from hallops.core.models import Appointment
+start = timezone.now() + timedelta(minutes=10)
+Appointment.objects.filter(code="{code}").update(slot_start=start, slot_end=start + timedelta(minutes=30),
+                                                 day=timezone.localdate(start))
+"""
+
+
+def test_a_citizen_books_on_a_phone_and_checks_in_at_the_kiosk_with_a_scanner(server, browser, artifacts_dir):
+    phone = page_for(browser, server, PHONE, is_mobile=True, has_touch=True)
+    phone.goto("/halls/demo/book/")
+    phone.click('[data-service="qy-sl"]')
+    phone.locator("[data-day]").first.click()
+    slot = phone.locator("button.slot:not([disabled])").first
+    expect(slot).to_contain_text("余")
+    slot.click()
+    phone.fill("#f-name", "张三")
+    phone.fill("#f-phone", "13812341234")
+    shot(phone, artifacts_dir, "booking-form")
+    phone.click("#f-submit")
+    phone.wait_for_url(re.compile(r".*/b/[A-Z0-9]{8}/$"))
+    code = phone.locator("#b-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{8}", code), code
+    expect(phone.locator("text=138****1234")).to_be_visible()
+    phone.wait_for_function("document.getElementById('b-qr').naturalWidth > 0")  # the QR loaded
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], width  # nothing sticks out on a phone
+    shot(phone, artifacts_dir, "booking-done")
+
+    # The same phone number cannot book the matter twice that day: the page says why.
+    phone.goto("/halls/demo/book/")
+    phone.click('[data-service="qy-sl"]')
+    phone.locator("[data-day]").first.click()
+    phone.locator("button.slot:not([disabled])").first.click()
+    phone.fill("#f-name", "张三")
+    phone.fill("#f-phone", "138 1234 1234")
+    phone.click("#f-submit")
+    expect(phone.locator("#book-message")).to_contain_text("已预约")
+
+    server.manage("shell", "-c", ARRIVE.format(code=code))
+    kiosk = page_for(browser, server, KIOSK)
+    kiosk.goto(f"/halls/demo/kiosk/?token={server.tokens['demo-kiosk-1']}")
+    expect(kiosk.locator("[data-zone]").first).to_be_visible()
+    kiosk.keyboard.type(code.lower(), delay=5)  # a scanner is a keyboard: the code, then Enter
+    kiosk.keyboard.press("Enter")
+    number = kiosk.locator("#ticket-number")
+    expect(number).to_have_text(re.compile(r"^[A-Z]{1,2}\d{3}$"))
+    shot(kiosk, artifacts_dir, "kiosk-check-in")
+
+    with urllib.request.urlopen(f"{server.base}/api/v1/appointments/{code}/") as r:
+        assert json.load(r)["status"] == "checked_in"
