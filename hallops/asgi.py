@@ -12,10 +12,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from displays.routing import not_found_patterns  # noqa: E402
 from displays.routing import websocket_urlpatterns as display_patterns  # noqa: E402
 from hallops.devices.routing import websocket_urlpatterns as device_patterns  # noqa: E402
 
-websocket_urlpatterns = [*display_patterns, *device_patterns]
+websocket_urlpatterns = [*display_patterns, *device_patterns, *not_found_patterns]
 
 
 class AllowedHostsOrNoOriginValidator(OriginValidator):

@@ -114,6 +114,10 @@ class GatewayClient:
         elif kind == "ack":
             self.agent.handle_ack(message)
         elif kind == "error":
+            if self.connected.is_set():
+                # After hello an error answers one frame (docs/realtime.md: bad input never closes a socket).
+                log.warning("gateway: server refused a frame: %s", message)
+                return
             log.error("gateway: server refused: %s", message)
             raise ConnectionError(message.get("error"))
 

@@ -1,10 +1,10 @@
-"""Live sockets: one hall event stream, many kinds of subscriber (see docs/realtime.md)."""
+"""Live sockets: one hall event stream, many kinds of subscriber (see docs/realtime.md).
 
-from .base import HallStreamConsumer
-from .console import ConsoleConsumer, DashboardConsumer
-from .screens import HallDisplayConsumer, KioskConsumer, PadConsumer, TicketConsumer, WindowDisplayConsumer
+stream.py is the socket (a dispatcher over displays.streams' declared kinds); fanout.py brings each
+hall's events to the sockets of a process in order; refresh.py throttles and shares state frames;
+presence.py marks browser devices online while connected.
+"""
 
-__all__ = [
-    "ConsoleConsumer", "DashboardConsumer", "HallDisplayConsumer", "HallStreamConsumer", "KioskConsumer",
-    "PadConsumer", "TicketConsumer", "WindowDisplayConsumer",
-]
+from .stream import HallStreamConsumer, NoSuchStream
+
+__all__ = ["HallStreamConsumer", "NoSuchStream"]

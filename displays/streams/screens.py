@@ -3,6 +3,8 @@
 None of them can change the hall except the pad, which rates the matter just finished at its window.
 """
 
+import uuid
+
 from django.utils.translation import gettext as _
 
 from hallops.core import actors
@@ -10,30 +12,23 @@ from hallops.core.actions import record_evaluation
 from hallops.core.errors import NotFound
 from hallops.core.models import Evaluation, Ticket
 from hallops.core.read.tickets import pad_ticket, public_ticket
+from hallops.sockets import arg
 
 from .. import snapshots
-from .base import HallStreamConsumer, arg, db, hall_by_code, tickets_of, window_id_of, window_of
+from .base import QUEUE_EVENTS, HallStream, StreamKind, WindowStream, ticket_uuid, tickets_of, window_id_of
 
 # The hall screen shows calls and window states; its counts come in the throttled `waiting` frame,
 # so the other ticket events (×500 screens each) are not sent to it.
 HALL_SCREEN_EVENTS = frozenset({"ticket.called", "window.state"})
-# Events that move someone in or out of a queue (waiting counts, people ahead, estimates).
-QUEUE_EVENTS = frozenset({
-    "ticket.called", "ticket.issued", "ticket.skipped", "ticket.transferred", "ticket.requeued", "ticket.cancelled",
-    "ticket.priority_changed",
-    "tickets.expired",
-})
 
 
-class HallDisplayConsumer(HallStreamConsumer):
+class HallScreen(HallStream):
     """综合屏."""
 
-    kind = "display"
+    name = "display"
 
-    def setup(self, actor):
-        hall = hall_by_code(self.scope["url_route"]["kwargs"]["hall"])
-        self.hall, self.hall_id = hall, hall.pk
-        actors.authorize_hall_screen(actor, hall.pk)
+    def authorize(self):
+        actors.authorize_hall_screen(self.actor, self.load_hall().pk)
 
     def snapshot(self):
         return snapshots.hall_display(self.hall)
@@ -44,22 +39,24 @@ class HallDisplayConsumer(HallStreamConsumer):
     def wants_refresh(self, event):
         return event["type"] in QUEUE_EVENTS or event["type"] == "window.state"
 
-    async def refresh(self):
-        seq, services = await self.shared("services", lambda: snapshots.waiting_by_service(self.hall))
+    def refresh_key(self):
+        return "services"
+
+    def refresh_state(self):
+        return snapshots.waiting_by_service(self.hall)
+
+    def refresh_frame(self, state):
+        seq, services = state
         return {"type": "waiting", "seq": seq, "services": services}
 
 
-class WindowDisplayConsumer(HallStreamConsumer):
+class WindowScreen(WindowStream):
     """窗口屏: one window's staff card and current number."""
 
-    kind = "window"
+    name = "window"
 
-    def setup(self, actor):
-        kwargs = self.scope["url_route"]["kwargs"]
-        hall = hall_by_code(kwargs["hall"])
-        self.hall_id = hall.pk
-        self.window = window_of(hall, kwargs["window_id"])
-        actors.authorize_window_screen(actor, self.window)
+    def authorize(self):
+        actors.authorize_window_screen(self.actor, self.load_window())
 
     def snapshot(self):
         return snapshots.window_screen(self.window)
@@ -68,45 +65,37 @@ class WindowDisplayConsumer(HallStreamConsumer):
         return [event] if window_id_of(event) == self.window.pk else []
 
 
-class KioskConsumer(HallStreamConsumer):
+class Kiosk(HallScreen):
     """取号机: which matters are open, how many wait, how long, how many numbers are left."""
 
-    kind = "kiosk"
+    name = "kiosk"
 
-    def setup(self, actor):
-        hall = hall_by_code(self.scope["url_route"]["kwargs"]["hall"])
-        self.hall, self.hall_id = hall, hall.pk
-        actors.authorize_kiosk_screen(actor, hall.pk)
+    def authorize(self):
+        actors.authorize_kiosk_screen(self.actor, self.load_hall().pk)
 
     def snapshot(self):
         return snapshots.kiosk(self.hall)
 
     def render(self, event):
         # A kiosk needs the recomputed list, not other citizens' tickets; only its own print results.
-        if event["type"] == "print.result" and self.actor.device is not None and event.get("kiosk") == self.actor.device.pk:
+        device = self.actor.device
+        if event["type"] == "print.result" and device is not None and event.get("kiosk") == device.pk:
             return [event]
         return []
 
-    def wants_refresh(self, event):
-        return event["type"] in QUEUE_EVENTS or event["type"] == "window.state"
-
-    async def refresh(self):
-        seq, services = await self.shared("services", lambda: snapshots.waiting_by_service(self.hall))
+    def refresh_frame(self, state):
+        seq, services = state
         return {"type": "services", "seq": seq, "services": services}
 
 
-class PadConsumer(HallStreamConsumer):
+class Pad(WindowStream):
     """评价器 (browser tablet): prompted when its window finishes a matter; sends the rating."""
 
-    kind = "pad"
+    name = "pad"
     actions = {"evaluate": "do_evaluate"}
 
-    def setup(self, actor):
-        kwargs = self.scope["url_route"]["kwargs"]
-        hall = hall_by_code(kwargs["hall"])
-        self.hall_id = hall.pk
-        self.window = window_of(hall, kwargs["window_id"])
-        actors.authorize_pad_screen(actor, self.window)
+    def authorize(self):
+        actors.authorize_pad_screen(self.actor, self.load_window())
 
     def snapshot(self):
         return snapshots.pad(self.window)
@@ -120,8 +109,9 @@ class PadConsumer(HallStreamConsumer):
     def do_evaluate(self, content):
         actors.authorize_evaluate(self.actor, self.window)
         ticket = None
-        if content.get("ticket"):
-            ticket = Ticket.objects.filter(pk=arg(content, "ticket"), hall_id=self.hall_id).first()
+        ticket_id = arg(content, "ticket", kind=uuid.UUID, required=False)
+        if ticket_id is not None:
+            ticket = Ticket.objects.filter(pk=ticket_id, hall_id=self.hall_id).first()
             if ticket is None:
                 raise NotFound(_("没有这个号"), code="ticket_not_found")
         evaluation, created = record_evaluation(
@@ -131,28 +121,26 @@ class PadConsumer(HallStreamConsumer):
         return {"evaluation": {"ticket": evaluation.ticket.number, "level": evaluation.level, "created": created}}
 
 
-class TicketConsumer(HallStreamConsumer):
+class TicketTracking(StreamKind):
     """A citizen's phone following one ticket (public: the UUID is the secret)."""
 
-    kind = "ticket"
+    name = "ticket"
+    parameters = {"ticket_id": ticket_uuid}
+    anonymous = True
     refresh_interval = 2.0
 
-    def _authenticate(self):
-        # No login: the unguessable id in the URL is the credential.
-        ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
+    def authorize(self):
         try:
-            t = snapshots.latest_of(ticket_id)
+            t = snapshots.latest_of(self.params["ticket_id"])
         except Ticket.DoesNotExist:
             raise NotFound(_("没有这个号"), code="ticket_not_found") from None
         self.hall_id, self.ticket_id, self.service = t.hall_id, str(t.pk), t.service.code
         self.status = t.status
-        return actors.Actor.anonymous()
 
     def snapshot(self):
         return snapshots.ticket_tracking(self.ticket_id)
 
     def render(self, event):
-        frames = []
         for t in tickets_of(event):
             if t["id"] != self.ticket_id:
                 continue
@@ -163,21 +151,21 @@ class TicketConsumer(HallStreamConsumer):
                 t = new
             else:
                 self.status = t["status"]
-            frame = {"type": event["type"], "seq": event["seq"], "at": event.get("at"),
-                     "ticket": public_ticket(t)}
+            frame = {"type": event["type"], "seq": event["seq"], "at": event.get("at"), "ticket": public_ticket(t)}
             if event["type"] == "ticket.called":
                 frame["window"] = event.get("window")
-            frames.append(frame)
-            break
-        return frames
+            return [frame]
+        return []
 
     def wants_refresh(self, event):
         if self.status != "waiting" or event["type"] not in QUEUE_EVENTS:
             return False
         return event["type"] == "tickets.expired" or any(t["service"] == self.service for t in tickets_of(event))
 
-    async def refresh(self):
-        data = await db(snapshots.ticket_ahead)(self.ticket_id)
-        if data.pop("ticket_status") != "waiting":
+    def refresh_state(self):
+        return snapshots.ticket_ahead(self.ticket_id)
+
+    def refresh_frame(self, state):
+        if state.pop("ticket_status") != "waiting":
             return None
-        return {"type": "ticket.ahead", **data}
+        return {"type": "ticket.ahead", **state}
