@@ -20,7 +20,7 @@ from .read.appointments import APPOINTMENT, BLOCK
 from .read.devices import DEVICE_STATUS
 from .read.services import SERVICE_REF
 from .read.tickets import TICKET
-from .read.windows import STAFF, WINDOW, WINDOW_BRIEF
+from .read.windows import STAFF, WINDOW, WINDOW_BRIEF, WINDOW_REF
 
 
 class Shape(BaseModel):
@@ -65,11 +65,7 @@ ServiceRef = shape(SERVICE_REF)
 Device = shape(DEVICE_STATUS)
 Appointment = shape(APPOINTMENT)
 Block = shape(BLOCK)
-
-
-class WindowRef(Shape):
-    id: int
-    number: str
+WindowRef = shape(WINDOW_REF)
 
 
 class TicketRef(Shape):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from hallops.core import events
 from hallops.core.models import Window, WindowState
+from hallops.core.read.windows import WINDOW_REF
 
 from .models import LunchRota, Suppression, SuppressionKind
 
@@ -56,7 +57,7 @@ def announce_short_absence(window: Window, minutes: int, *, note: str = "", user
         s = Suppression.objects.create(window=window, kind=SuppressionKind.SHORT_ABSENCE, starts_at=at,
                                        ends_at=at + timedelta(minutes=minutes), note=note[:200], created_by=user)
         events.record(window.hall_id, "window.short_absence", {
-            "window": {"id": window.pk, "number": window.number}, "absence": absence_dict(s),
+            "window": WINDOW_REF.of(window), "absence": absence_dict(s),
         }, actor or (f"user:{user.pk}" if user is not None else None), at)
     return s
 

@@ -25,8 +25,9 @@ from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Service, SkipPolicy, Ticket, TicketStatus, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
+from ..read.services import SERVICE_REF
 from ..read.tickets import ticket_dict
-from ..read.windows import window_dict
+from ..read.windows import WINDOW_BRIEF, WINDOW_REF, window_dict
 from .windows import locked_window, set_window_state
 
 TRANSFER_PREFERENCE = -1  # a ticket transferred to this very window comes before its own matters
@@ -89,8 +90,8 @@ def _record_call(ticket, window, actor, now, *, designated=False):
     payload = {
         "ticket": ticket_dict(ticket),
         "number": ticket.number,
-        "service": {"code": ticket.service.code, "name": ticket.service.name},
-        "window": {"id": window.pk, "number": window.number, "name": window.name},
+        "service": SERVICE_REF.of(ticket.service),
+        "window": WINDOW_BRIEF.of(window),
         "recall_count": ticket.recall_count,
         "designated": designated,
         "announcement": announcement.render(hall.announcement_template, number=ticket.number,
@@ -278,7 +279,7 @@ def _finish(ticket, window, actor, now):
     ticket.finished_at = now
     ticket.save(update_fields=["status", "started_at", "finished_at"])
     events.record(window.hall_id, "ticket.finished", {
-        "ticket": ticket_dict(ticket), "window": {"id": window.pk, "number": window.number},
+        "ticket": ticket_dict(ticket), "window": WINDOW_REF.of(window),
     }, actor, now)
     set_window_state(window, WindowState.OPEN, actor, now)
 

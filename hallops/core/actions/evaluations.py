@@ -7,6 +7,7 @@ from .. import events
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid
 from ..models import Evaluation, EvaluationLevel, Ticket, TicketStatus
+from ..read.windows import WINDOW_REF
 
 
 def record_evaluation(window, level, *, ticket=None, source=Evaluation.Source.PAD, indicators=None,
@@ -46,7 +47,7 @@ def record_evaluation(window, level, *, ticket=None, source=Evaluation.Source.PA
             return Evaluation.objects.get(ticket=ticket), False
         events.record(ticket.hall_id, "evaluation.recorded", {
             "ticket": {"id": str(ticket.pk), "number": ticket.number},
-            "window": {"id": window.pk, "number": window.number},
+            "window": WINDOW_REF.of(window),
             "level": level, "bad": evaluation.is_bad,
         }, actor, now)
     return evaluation, True

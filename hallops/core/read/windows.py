@@ -34,6 +34,9 @@ WINDOW = Projection(
 # Where to go: what a ticket, a device or a screen names of a window (read without the staff card).
 WINDOW_BRIEF = WINDOW.variant("WindowBrief", "id", "number", "name")
 
+# What an event names of the window it happened at.
+WINDOW_REF = WINDOW.variant("WindowRef", "id", "number")
+
 # The hall screen's row: which windows exist and whether they serve.
 WINDOW_STATE = WINDOW.variant("WindowStateOut", "id", "number", "name", "state")
 
