@@ -11,11 +11,12 @@ in a fixed number of statements whatever the number of matters and windows
 """
 
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import connection, transaction
 
 from hallops.core import events
-from hallops.core.alerts import hall_alerts
+from hallops.core.alerts import acknowledged, hall_alerts, stamp_all
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.estimates import position
@@ -100,7 +101,9 @@ def load_with_alerts(hall):
     """hall_load plus device health and the alerts derived from both (dashboard snapshot and `load` frames)."""
     with consistent_read():
         load = {**hall_load(hall), "devices": hall_devices(hall)}
-        return {**load, "alerts": hall_alerts(hall, load) + patrol_alerts(hall)}
+        now = datetime.fromisoformat(load["at"])
+        alerts = hall_alerts(hall, load) + stamp_all(patrol_alerts(hall), now)
+        return {**load, "alerts": acknowledged(hall, alerts)}
 
 
 def kiosk(hall):

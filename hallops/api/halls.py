@@ -86,3 +86,17 @@ def hall_events(request, hall: str, q: Query[EventsQuery]):
     found = [e.as_message() for e in events.events_since(hall.pk, q.since, limit)]
     # Read after the page, so last_seq >= every seq returned: "more to fetch" is events[-1].seq < last_seq.
     return {"events": found, "last_seq": events.last_seq(hall.pk)}
+
+
+class AckIn(Schema):
+    key: str = Field(..., max_length=160)
+
+
+@router.post("/{hall}/alerts/ack/", response={200: dict, **error_responses(401, 403, 404, 409, 422)},
+             summary="确认告警: a lobby manager takes on a dashboard alert")
+def acknowledge_alert(request, hall: str, body: AckIn):
+    h = hall_or_404(hall)
+    actor = actor_of(request)
+    actors.authorize_manage_hall(actor, h.pk)
+    ack = actions.acknowledge_alert(h, body.key, actor=actor)
+    return {"key": ack.key, "by": ack.by_name, "at": ack.at.isoformat()}

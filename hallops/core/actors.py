@@ -60,6 +60,14 @@ def can_manage_hall(actor: Actor, hall_id) -> bool:
     return actor.role in (Role.LOBBY_MANAGER, Role.ADMIN) and actor.in_hall(hall_id)
 
 
+def authorize_manage_hall(actor: Actor, hall_id):
+    """Hall-wide acts of the lobby manager (确认告警, staffing actions): lobby managers and admins of the hall."""
+    require_authenticated(actor)
+    if actor.device is None and can_manage_hall(actor, hall_id):
+        return
+    raise Forbidden()
+
+
 def authorize_window(actor: Actor, window, *, signing_in: bool = False):
     """Staff act only on the window they are signed in at; lobby managers on any window of their hall."""
     require_authenticated(actor)

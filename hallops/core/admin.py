@@ -65,7 +65,8 @@ class HallAdmin(admin.ModelAdmin):
                                      "makeup_day_hours_weekday", "appointment_early_minutes")}),
         (_("叫号与过号"), {"fields": ("announcement_template", "skip_requeue_places", "skip_daily_limit",
                                       "starvation_minutes")}),
-        (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes")}),
+        (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes",
+                                  "wait_yellow_minutes", "wait_red_minutes")}),
         (_("预约"), {"fields": ("booking_days_ahead", "booking_cancel_minutes", "no_show_grace_minutes",
                                 ("no_show_limit", "no_show_window_days", "booking_block_days"))}),
     )
@@ -225,13 +226,13 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "hall", "window", "url", "enabled", "online", "last_seen")
+    list_display = ("name", "label", "kind", "hall", "window", "url", "enabled", "online", "last_seen")
     list_filter = ("hall", "kind", "online", "enabled")
-    search_fields = ("name", "url")
+    search_fields = ("name", "label", "url")
     list_select_related = ("hall", "window")
     # Health is kept by the device hub; tokens are issued by the action below and never shown again.
     readonly_fields = ("online", "last_seen", "status")
-    fields = ("hall", "kind", "name", "window", "url", "gateway", "options", "enabled", "heartbeat_s",
+    fields = ("hall", "kind", "name", "label", "window", "url", "gateway", "options", "enabled", "heartbeat_s",
               "online", "last_seen", "status")
     actions = ["issue_token"]
 

@@ -1,4 +1,8 @@
-"""Alerts for the lobby dashboard, derived from the hall's live load (no queries of their own).
+"""Alerts for the lobby dashboard, derived from the hall's live load (no queries of their own);
+`acknowledged` then adds who took each one on (one query).
+
+Each alert has a key (kind, subject, start: one episode of one alert), its start time and how
+long it has lasted; the dashboard shows them and a lobby manager acknowledges by key.
 
 `load` is hallops.core.read.load.hall_load(hall) with an optional "devices" list of
 hallops.core.read.devices.DEVICE_HEALTH rows. Thresholds are the hall's own settings.
@@ -72,7 +76,7 @@ def hall_alerts(hall, load: dict) -> list[dict]:
                 "kind": "device_fault", "severity": CRITICAL if problem == "paper_out" else WARNING,
                 "device": DEVICE_REF.of(d),
                 "problem": problem,
-                "message": _("设备%(name)s故障：%(problem)s") % {"name": d["name"], "problem": PROBLEMS.get(problem, problem)},
+                "message": _("设备%(name)s故障：%(problem)s") % {"name": d["label"], "problem": PROBLEMS.get(problem, problem)},
                 "since": d.get("last_seen"),
             })
             continue
@@ -84,7 +88,41 @@ def hall_alerts(hall, load: dict) -> list[dict]:
             out.append({
                 "kind": "device_offline", "severity": WARNING,
                 "device": DEVICE_REF.of(d),
-                "message": _("设备%(name)s离线") % {"name": d["name"]},
+                "message": _("设备%(name)s离线") % {"name": d["label"]},
                 "since": _iso(last_seen),
             })
-    return out
+    return [_stamp(a, now) for a in out]
+
+
+def _subject(alert) -> str:
+    for part in ("service", "window", "device", "camera"):
+        if alert.get(part):
+            return str(alert[part].get("code") or alert[part].get("id"))
+    return ""
+
+
+def _stamp(alert, now):
+    """The alert's key and duration: what the dashboard shows and acknowledges."""
+    since = _dt(alert.get("since"))
+    alert["key"] = f"{alert['kind']}:{_subject(alert)}:{alert.get('since') or ''}"[:160]
+    alert["duration_s"] = int((now - since).total_seconds()) if since else None
+    alert.setdefault("acknowledged", None)
+    return alert
+
+
+def stamp_all(alerts, now):
+    return [_stamp(a, now) for a in alerts]
+
+
+def acknowledged(hall, alerts: list[dict]) -> list[dict]:
+    """Attach who acknowledged each alert and when; one query for all of them."""
+    from .models import AlertAck
+
+    keys = [a["key"] for a in alerts]
+    acks = {k: (by, at) for k, by, at in
+            AlertAck.objects.filter(hall=hall, key__in=keys).values_list("key", "by_name", "at")} if keys else {}
+    for a in alerts:
+        if a["key"] in acks:
+            by, at = acks[a["key"]]
+            a["acknowledged"] = {"by": by, "at": at.isoformat()}
+    return alerts

@@ -25,6 +25,17 @@ def seconds(duration) -> int | None:
     return int(duration / 1_000_000)
 
 
+def wait_level(hall, longest_wait_s: int, estimated_wait_s: int) -> str:
+    """The dashboard's colour for a matter: red or yellow once the longest wait so far or the estimated
+    wait for a newcomer reaches the hall's threshold; "ok" otherwise."""
+    worst = max(longest_wait_s or 0, estimated_wait_s or 0)
+    if worst >= hall.wait_red_minutes * 60:
+        return "red"
+    if worst >= hall.wait_yellow_minutes * 60:
+        return "yellow"
+    return "ok"
+
+
 def wait_seconds(ahead: int, handle_s: int, open_windows: int) -> int:
     """The formula: people ahead share the open windows (at least one, never a division by zero)."""
     return int(round(ahead * handle_s / max(1, open_windows)))

@@ -235,6 +235,14 @@ class BookingBlockChanged(Shape):
     block: Block
 
 
+class AlertAcknowledged(Shape):
+    """A lobby manager took on a dashboard alert (确认); every dashboard shows who and when."""
+
+    key: str = Field(description="the alert's key: kind, subject and start")
+    by: str = Field(description="name of who acknowledged it")
+    at: str
+
+
 # Every event type, in the order the docs list them.
 EVENT_TYPES: dict[str, type[Shape]] = {
     "ticket.issued": TicketIssued,
@@ -258,6 +266,7 @@ EVENT_TYPES: dict[str, type[Shape]] = {
     "print.result": PrintResult,
     "device.status": DeviceStatus,
     "patrol.detection": PatrolDetection,
+    "alert.acknowledged": AlertAcknowledged,
 }
 
 

@@ -9,10 +9,11 @@ from .ticket import Appointment, Channel, DailyCounter, Priority, Ticket, Ticket
 from .event import HallEvent
 from .evaluation import Evaluation, EvaluationLevel
 from .calendar import CalendarDay
+from .alert import AlertAck
 from .booking import BookingBlock, SlotCounter, SlotException, SlotTemplate
 
 __all__ = [
-    "Appointment", "ApiToken", "BookingBlock", "CalendarDay", "Channel", "DailyCounter", "Department", "Device",
+    "AlertAck", "Appointment", "ApiToken", "BookingBlock", "CalendarDay", "Channel", "DailyCounter", "Department", "Device",
     "DeviceKind", "SlotCounter", "SlotException", "SlotTemplate",
     "Evaluation", "EvaluationLevel", "EventSequence", "Hall", "HallEvent", "Priority", "Role",
     "Service", "SkipPolicy", "StaffProfile", "Ticket", "TicketStatus", "Window", "WindowKind", "WindowService",

@@ -23,7 +23,9 @@ class Device(models.Model):
         verbose_name=_("窗口"),
     )
     kind = models.CharField(_("类型"), max_length=20, choices=DeviceKind.choices)
-    name = models.CharField(_("名称"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True, help_text=_("系统内的唯一标识，如 demo-pad-1"))
+    label = models.CharField(_("显示名称"), max_length=60, blank=True,
+                             help_text=_("告警和列表里给人看的名字，如 大厅入口取号机；留空则按窗口和类型生成"))
     url = models.CharField(
         _("连接地址"), max_length=200, blank=True,
         help_text=_("如 tcp://192.168.1.50:9100、serial:///dev/ttyUSB0?baudrate=9600&address=3、virtual://"),
@@ -47,6 +49,15 @@ class Device(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """What people call it: its label, else "1号窗口评价器", else "取号机 demo-kiosk-1"."""
+        if self.label:
+            return self.label
+        if self.window_id:
+            return _("%(n)s号窗口%(kind)s") % {"n": self.window.number, "kind": self.get_kind_display()}
+        return f"{self.get_kind_display()} {self.name}"
 
 
 def _digest(raw: str) -> str:

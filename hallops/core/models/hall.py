@@ -79,6 +79,9 @@ class Hall(models.Model):
         help_text=_("等候超过该时长的号不再受窗口事项顺序限制"),
     )
     long_wait_alert_minutes = models.PositiveIntegerField(_("等候超时告警（分钟）"), default=30)
+    # The dashboard colours a matter yellow or red when its longest or estimated wait passes these.
+    wait_yellow_minutes = models.PositiveIntegerField(_("等候黄色提示（分钟）"), default=15)
+    wait_red_minutes = models.PositiveIntegerField(_("等候红色提示（分钟）"), default=30)
     idle_alert_minutes = models.PositiveIntegerField(_("窗口空闲告警（分钟）"), default=5)
     pause_alert_minutes = models.PositiveIntegerField(_("暂停过久告警（分钟）"), default=20)
     appointment_early_minutes = models.PositiveIntegerField(_("预约提前签到（分钟）"), default=30)

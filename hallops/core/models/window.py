@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,8 @@ class Window(models.Model):
     class Meta:
         verbose_name = _("窗口")
         verbose_name_plural = _("窗口")
-        ordering = ["hall", "zone__order", "number"]
+        # 3 before 10 in every list (admin, console, dashboard): shorter numbers first, then by text.
+        ordering = ["hall", Length("number"), "number"]
         constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_number_per_hall")]
 
     def __str__(self):

@@ -10,6 +10,7 @@ DEVICE = Projection(
     id=Field(int, "pk"),
     kind=Field(str),
     name=Field(str),
+    label=Field(str, lambda d: d.display_name, description="what people call it, e.g. 1号窗口评价器"),
     window=Field(WINDOW_BRIEF, lambda d: WINDOW_BRIEF.maybe(d.window), nullable=True),
     enabled=Field(bool),
     online=Field(bool),
@@ -21,14 +22,14 @@ DEVICE = Projection(
 )
 
 # What an alert names of a device.
-DEVICE_REF = DEVICE.variant("DeviceRef", "id", "kind", "name", "window")
+DEVICE_REF = DEVICE.variant("DeviceRef", "id", "kind", "name", "label", "window")
 
 # The lobby dashboard's device list (and what hallops.core.alerts reads).
 DEVICE_HEALTH = DEVICE.variant(
-    "DeviceHealth", "id", "kind", "name", "window", "enabled", "online", "last_seen", "heartbeat_s", "status")
+    "DeviceHealth", "id", "kind", "name", "label", "window", "enabled", "online", "last_seen", "heartbeat_s", "status")
 
 # The `device.status` hall event: a change of online or problem.
-DEVICE_STATUS = DEVICE.variant("DeviceStatus", "id", "name", "kind", "window", "online", "last_seen", "status")
+DEVICE_STATUS = DEVICE.variant("DeviceStatus", "id", "name", "label", "kind", "window", "online", "last_seen", "status")
 
 # What a gateway is told of each device it drives (its `hello`).
 DRIVEN_DEVICE = DEVICE.variant("DrivenDevice", "id", "name", "kind", "url", "options", "window", "heartbeat_s")

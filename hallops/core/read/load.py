@@ -11,7 +11,7 @@ from django.utils import timezone
 from .. import events
 from ..clock import day_bounds, local_day
 from ..clock import now as clock_now
-from ..estimates import SERVING_STATES, service_figures, window_stats
+from ..estimates import SERVING_STATES, service_figures, wait_level, window_stats
 from ..models import Appointment, Service, Ticket, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from .projection import Field, Record, Timestamp
@@ -31,6 +31,7 @@ LOAD_WINDOW = WINDOW.extend(
 LOAD_SERVICE = SERVICE.variant(
     "LoadService", "code", "name", "prefix", "zone",
     waiting=WAITING, longest_wait_s=Field(int), estimated_wait_s=ESTIMATED_WAIT, open_windows=OPEN_WINDOWS,
+    level=Field(str, description="ok, yellow or red against the hall's wait thresholds"),
 )
 
 LOAD_TOTALS = Record(
@@ -85,7 +86,8 @@ def hall_load(hall, now=None) -> dict:
             services=[ws.service.code for ws in w.window_services.all()],
         ))
     service_rows = [LOAD_SERVICE.of(s, **{k: figures[s.pk][k] for k in (
-        "waiting", "longest_wait_s", "estimated_wait_s", "open_windows")}) for s in services]
+        "waiting", "longest_wait_s", "estimated_wait_s", "open_windows")},
+        level=wait_level(hall, figures[s.pk]["longest_wait_s"], figures[s.pk]["estimated_wait_s"])) for s in services]
     totals = LOAD_TOTALS.of(
         waiting=sum(r["waiting"] for r in service_rows),
         served_today=sum(r["served_today"] for r in window_rows),

@@ -58,13 +58,14 @@ def test_a_window_paused_too_long_is_flagged():
 
 def test_an_enabled_device_silent_for_two_heartbeats_is_offline():
     def device(name, seconds_ago, online=False, enabled=True):
-        return {"id": 1, "kind": "printer", "name": name, "window": None, "enabled": enabled, "online": online,
-                "heartbeat_s": 30, "last_seen": (NOW - timedelta(seconds=seconds_ago)).isoformat()}
+        return {"id": 1, "kind": "printer", "name": name, "label": name, "window": None, "enabled": enabled,
+                "online": online, "heartbeat_s": 30, "last_seen": (NOW - timedelta(seconds=seconds_ago)).isoformat()}
 
     alerts = hall_alerts(hall(), load(devices=[
         device("打印机1", 61), device("打印机2", 59), device("打印机3", 600, online=True),
         device("打印机4", 600, enabled=False),
-        {"id": 5, "kind": "kiosk", "name": "未接入", "enabled": True, "online": False, "last_seen": None},
+        {"id": 5, "kind": "kiosk", "name": "未接入", "label": "未接入", "enabled": True, "online": False,
+         "last_seen": None},
     ]))
     assert [(a["kind"], a["device"]["name"], a["message"]) for a in alerts] == [
         ("device_offline", "打印机1", "设备打印机1离线")]
@@ -72,8 +73,8 @@ def test_an_enabled_device_silent_for_two_heartbeats_is_offline():
 
 def test_a_printer_out_of_paper_is_a_fault_at_once_even_while_it_still_answers():
     def device(name, problem, online=True, enabled=True):
-        return {"id": 1, "kind": "printer", "name": name, "window": None, "enabled": enabled, "online": online,
-                "heartbeat_s": 30, "last_seen": NOW.isoformat(), "status": {"problem": problem}}
+        return {"id": 1, "kind": "printer", "name": name, "label": name, "window": None, "enabled": enabled,
+                "online": online, "heartbeat_s": 30, "last_seen": NOW.isoformat(), "status": {"problem": problem}}
 
     alerts = hall_alerts(hall(), load(devices=[
         device("打印机1", "paper_out"), device("打印机2", "cover_open"), device("打印机3", None),
@@ -82,3 +83,18 @@ def test_a_printer_out_of_paper_is_a_fault_at_once_even_while_it_still_answers()
     assert [(a["kind"], a["severity"], a["device"]["name"], a["problem"]) for a in alerts] == [
         ("device_fault", "critical", "打印机1", "paper_out"), ("device_fault", "warning", "打印机2", "cover_open")]
     assert alerts[0]["message"] == "设备打印机1故障：缺纸"
+
+
+def test_every_alert_has_a_key_a_start_and_a_duration():
+    alerts = hall_alerts(hall(), load([window("2", "paused", 21)], [service("biz", 3, 31)]))
+    assert [(a["key"], a["duration_s"], a["acknowledged"]) for a in alerts] == [
+        (f"long_wait:biz:{(NOW - timedelta(minutes=31)).isoformat()}", 31 * 60, None),
+        (f"window_paused:2:{(NOW - timedelta(minutes=21)).isoformat()}", 21 * 60, None),
+    ]
+
+
+def test_a_device_alert_names_the_device_as_people_call_it():
+    device = {"id": 7, "kind": "evaluation_pad", "name": "demo-pad-1", "label": "1号窗口评价器", "window": None,
+              "enabled": True, "online": False, "heartbeat_s": 30,
+              "last_seen": (NOW - timedelta(minutes=5)).isoformat()}
+    assert hall_alerts(hall(), load(devices=[device]))[0]["message"] == "设备1号窗口评价器离线"
