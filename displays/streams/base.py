@@ -11,7 +11,7 @@ import uuid
 from django.utils.translation import gettext as _
 
 from hallops.core.errors import NotFound
-from hallops.core.models import Hall, Window
+from hallops.core.lookups import hall_by_code, window_by_id
 from hallops.sockets import BIGINT
 
 # Events that move someone in or out of a queue (waiting counts, people ahead, estimates).
@@ -84,21 +84,7 @@ def ticket_uuid(value) -> str:
         raise NotFound(_("没有这个号"), code="ticket_not_found") from None
 
 
-# --- lookups and event helpers shared by the kinds ------------------------------------------------
-
-def hall_by_code(code) -> Hall:
-    hall = Hall.objects.filter(code=code).first()
-    if hall is None:
-        raise NotFound(_("没有这个大厅"), code="hall_not_found")
-    return hall
-
-
-def window_of(hall, window_id) -> Window:
-    window = Window.objects.select_related("hall", "zone", "staff__staff").filter(hall=hall, pk=window_id).first()
-    if window is None:
-        raise NotFound(_("本大厅没有这个窗口"), code="window_not_found")
-    return window
-
+# --- event helpers shared by the kinds (halls and windows: hallops.core.lookups) -----------------
 
 def window_id_of(event):
     """The window an event is about, if any."""
@@ -133,5 +119,5 @@ class WindowStream(HallStream):
     parameters = {"hall": hall_code, "window_id": window_pk}
 
     def load_window(self):
-        self.window = window_of(self.load_hall(), self.params["window_id"])
+        self.window = window_by_id(self.params["window_id"], hall=self.load_hall())
         return self.window

@@ -12,6 +12,7 @@ from hallops.core import actors, events
 from hallops.core.clock import local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
+from hallops.core.lookups import window_by_id
 from hallops.core.models import Ticket, TicketStatus, Window
 from hallops.core.read.tickets import TICKET
 from hallops.core.read.windows import WINDOW_SELECT, window_dict
@@ -183,8 +184,6 @@ class Dashboard(WindowActions, HallStream):
         return {"type": "load", **state}
 
     def acting_window(self, content, *, signing_in=False):
-        window = Window.objects.filter(hall_id=self.hall_id, pk=arg(content, "window", int)).first()
-        if window is None:
-            raise NotFound(_("本大厅没有这个窗口"), code="window_not_found")
+        window = window_by_id(arg(content, "window", int), hall=self.hall_id)
         actors.authorize_window(self.actor, window)  # supervisors are refused here: read-only
         return window

@@ -7,15 +7,17 @@ import io
 
 import segno
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hallops.api.appointments import appointment_out
-from hallops.core.models import Appointment, Hall
+from hallops.core.lookups import hall_by_code
+from hallops.core.models import Appointment
+from hallops.pages import or_404
 
 
 def book(request, hall):
-    hall = get_object_or_404(Hall, code=hall)
+    hall = or_404(hall_by_code, hall)
     config = {
         "hall": hall.code,
         "info_url": f"/api/v1/halls/{hall.code}/booking/",

@@ -7,13 +7,12 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
-from hallops.devices.adapters import printer_for_kiosk
 from devices.voice import MissingTokenError, VoicePackError, announcement_text, clip_urls
 from hallops.core import actors, announcement
 from hallops.core.actions import kiosk_priorities
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone
-
-from .access import hall_page
+from hallops.devices.adapters import printer_for_kiosk
+from hallops.pages import hall_page
 
 NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{1,6}$")
 KIOSK_IDLE_S = 30

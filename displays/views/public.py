@@ -3,12 +3,14 @@
 import io
 
 import segno
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hallops.core.lookups import ticket_by_id
 from hallops.core.models import Hall, Ticket
 from hallops.core.read.tickets import track_url
+from hallops.pages import or_404
 
 from .. import snapshots
 
@@ -17,15 +19,8 @@ def landing(request):
     return render(request, "displays/landing.html", {"title": _("政务服务大厅排队系统"), "halls": Hall.objects.all()})
 
 
-def _ticket_or_404(ticket_id):
-    try:
-        return Ticket.objects.select_related("hall").get(pk=ticket_id)
-    except Ticket.DoesNotExist:
-        raise Http404(_("没有这个号")) from None
-
-
 def track(request, ticket_id):
-    ticket = _ticket_or_404(ticket_id)
+    ticket = or_404(ticket_by_id, ticket_id)
     data = snapshots.ticket_tracking(ticket.pk)
     config = {
         "socket": f"/ws/tickets/{ticket.pk}/",
@@ -45,7 +40,7 @@ def track(request, ticket_id):
 
 
 def qr_svg(request, ticket_id):
-    ticket = _ticket_or_404(ticket_id)
+    ticket = or_404(ticket_by_id, ticket_id)
     buf = io.BytesIO()
     segno.make(track_url(ticket), error="m").save(buf, kind="svg", scale=8, border=2, dark="#000", light="#fff")
     response = HttpResponse(buf.getvalue(), content_type="image/svg+xml")

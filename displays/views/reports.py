@@ -6,12 +6,11 @@ from django.utils.translation import gettext as _
 
 from hallops.core import actors
 from hallops.core.errors import HallopsError
+from hallops.pages import hall_page, refuse
 from hallops.reports.export import columns
 from hallops.reports.figures import GROUPINGS, report
 from hallops.reports.params import parse
 from hallops.reports.periods import PERIODS
-
-from .access import hall_page, refuse
 
 
 @login_required

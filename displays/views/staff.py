@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hallops.core import actors
@@ -12,11 +12,11 @@ from hallops.core.clock import local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.history import waiting_series
-from hallops.core.models import Hall, Priority, Role, Service, Window
+from hallops.core.lookups import hall_by_code
+from hallops.core.models import Priority, Role, Service, Window
 from hallops.core.read.services import SERVICE_BRIEF, SERVICE_REF
 from hallops.core.read.windows import WINDOW_BRIEF
-
-from .access import hall_page, refuse
+from hallops.pages import hall_page, or_404, refuse
 
 
 def _console_staff(actor, hall_id):
@@ -113,7 +113,7 @@ def dashboard(request, hall, actor):
 
 @login_required
 def dashboard_series(request, hall):
-    hall_obj = get_object_or_404(Hall, code=hall)
+    hall_obj = or_404(hall_by_code, hall)
     try:
         actors.authorize_dashboard(actors.Actor(user=request.user), hall_obj.pk)
     except HallopsError as e:

@@ -14,12 +14,12 @@ from hallops.core import actions, actors, slots
 from hallops.core.actions.booking import appointment_by_code, block_dict
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Conflict, Invalid, NotFound
+from hallops.core.lookups import hall_by_code
 from hallops.core.models import BookingBlock, Service
 from hallops.core.read.appointments import BOOKING
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import hall_or_404
 from .schemas import AppointmentOut, BlockOut, BookIn, BookingInfoOut, LiftIn, SlotOut
 from .throttle import throttle
 
@@ -45,7 +45,7 @@ def _bookable_service(hall, code) -> Service:
                   summary="What may be booked: the bookable matters and days (public)")
 def booking_info(request, hall: str):
     throttle(request, "slots")
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     services = Service.objects.filter(hall=hall, active=True, bookable=True)
     return {"hall": hall.code, "name": hall.name,
             "days": [d.isoformat() for d in slots.bookable_days(hall, clock_now())],
@@ -63,7 +63,7 @@ class SlotsQuery(Schema):
                   summary="A matter's slots on a day, with places booked and left (public)")
 def list_slots(request, hall: str, code: str, q: Query[SlotsQuery]):
     throttle(request, "slots")
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     service = _bookable_service(hall, code)
     if not slots.is_bookable_day(hall, q.date, clock_now()):
         raise Conflict(_("该日不可预约：可预约明天起%(n)d个工作日内") % {"n": hall.booking_days_ahead},
@@ -84,7 +84,7 @@ def _slot_start(text: str) -> datetime:
                            "booking_blocked / not_bookable_day")
 def book(request, hall: str, payload: BookIn):
     throttle(request, "booking", phone=payload.phone)
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     service = _bookable_service(hall, payload.service)
     appt = actions.book(hall, service, _slot_start(payload.slot_start), name=payload.name, phone=payload.phone,
                         id_number=payload.id_number, actor="citizen")
@@ -110,7 +110,7 @@ def cancel(request, code: str):
 @halls_router.get("/{hall}/booking-blocks/", response={200: list[BlockOut], **error_responses(401, 403, 404)},
                   summary="Citizens blocked from booking, active ones first (lobby managers)")
 def list_blocks(request, hall: str):
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     actors.authorize_booking_blocks(actor_of(request), hall.pk)
     now = clock_now()
     rows = BookingBlock.objects.filter(hall=hall).select_related("lifted_by").order_by("-created_at")[:200]

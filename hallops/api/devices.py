@@ -3,10 +3,10 @@
 from ninja import Router, Schema, Status
 
 from hallops.core import actors
+from hallops.core.lookups import ticket_by_id
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import ticket_or_404
 
 router = Router(tags=["devices"])
 
@@ -23,7 +23,7 @@ class ReprintOut(Schema):
 def reprint(request, ticket_id: str):
     from hallops.devices import adapters
 
-    ticket = ticket_or_404(ticket_id)
+    ticket = ticket_by_id(ticket_id)
     actor = actor_of(request)
     actors.authorize_reprint(actor, ticket.hall_id)
     command = adapters.reprint(ticket, actor)

@@ -8,6 +8,7 @@ from hallops.core import actions, actors, events
 from hallops.core.clock import is_open
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
+from hallops.core.lookups import hall_by_code
 from hallops.core.models import Channel, Hall, Service
 from hallops.core.read.load import hall_load
 from hallops.core.read.services import catalogue
@@ -15,7 +16,6 @@ from hallops.core.read.tickets import issued
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import hall_or_404
 from .schemas import BIGINT, CheckInIn, EventsOut, HallOut, IssuedOut, IssueIn, LoadOut, ServiceOut
 
 router = Router(tags=["halls"])
@@ -38,14 +38,14 @@ def list_halls(request):
 @router.get("/{hall}/services/", response={200: list[ServiceOut], **error_responses(404)}, auth=None,
             summary="List a hall's matters with their queues (public)")
 def list_services(request, hall: str):
-    return catalogue(hall_or_404(hall))
+    return catalogue(hall_by_code(hall))
 
 
 @router.post("/{hall}/tickets/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
              summary="Take a number (kiosk device or staff of the hall)")
 def issue(request, hall: str, payload: IssueIn):
     actor = actor_of(request)
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     actors.authorize_issue(actor, hall.pk)
     service = Service.objects.filter(hall=hall, code=payload.service).first()
     if service is None:
@@ -59,7 +59,7 @@ def issue(request, hall: str, payload: IssueIn):
              summary="Check in an appointment (预约签到) and get its number")
 def check_in(request, hall: str, payload: CheckInIn):
     actor = actor_of(request)
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     actors.authorize_issue(actor, hall.pk)
     return Status(201, issued(actions.check_in(hall, payload.code, actor=actor)))
 
@@ -67,7 +67,7 @@ def check_in(request, hall: str, payload: CheckInIn):
 @router.get("/{hall}/load/", response={200: LoadOut, **error_responses(401, 403, 404)},
             summary="The hall's live load (staff or devices of the hall)")
 def load(request, hall: str):
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     actors.authorize_view_hall(actor_of(request), hall.pk)
     return hall_load(hall)
 
@@ -80,7 +80,7 @@ class EventsQuery(Schema):
 @router.get("/{hall}/events/", response={200: EventsOut, **error_responses(401, 403, 404, 422)},
             summary="The hall's event log after a sequence number (staff or devices of the hall)")
 def hall_events(request, hall: str, q: Query[EventsQuery]):
-    hall = hall_or_404(hall)
+    hall = hall_by_code(hall)
     actors.authorize_view_hall(actor_of(request), hall.pk)
     limit = min(q.limit, settings.HALLOPS.get("RESUME_MAX_EVENTS", 500))
     found = [e.as_message() for e in events.events_since(hall.pk, q.since, limit)]
@@ -95,7 +95,7 @@ class AckIn(Schema):
 @router.post("/{hall}/alerts/ack/", response={200: dict, **error_responses(401, 403, 404, 409, 422)},
              summary="确认告警: a lobby manager takes on a dashboard alert")
 def acknowledge_alert(request, hall: str, body: AckIn):
-    h = hall_or_404(hall)
+    h = hall_by_code(hall)
     actor = actor_of(request)
     actors.authorize_manage_hall(actor, h.pk)
     ack = actions.acknowledge_alert(h, body.key, actor=actor)

@@ -4,13 +4,13 @@ from django.http import HttpResponse
 from ninja import Router
 
 from hallops.core import actors
+from hallops.core.lookups import hall_by_code
 from hallops.reports.export import to_csv, to_xlsx
 from hallops.reports.figures import report
 from hallops.reports.params import parse
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import hall_or_404
 
 router = Router(tags=["reports"])
 
@@ -21,7 +21,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
 @router.get("/{hall}/reports/", response={200: dict, **error_responses(401, 403, 404, 422)},
             summary="Report: ?period=day|week|month&date=YYYY-MM-DD&by=hall|zone|service|window|staff&format=json|csv|xlsx")
 def hall_report(request, hall: str):
-    h = hall_or_404(hall)
+    h = hall_by_code(hall)
     actors.authorize_dashboard(actor_of(request), h.pk)
     p, by, fmt = parse(request.GET)
     data = report(h, p, by)

@@ -5,11 +5,11 @@ from ninja import Query, Router, Schema
 
 from hallops.core import actors
 from hallops.core.errors import Invalid
+from hallops.core.lookups import hall_by_code
 from hallops.staffing.advice import hall_staffing
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import hall_or_404
 
 router = Router(tags=["staffing"])
 
@@ -31,6 +31,6 @@ def _what_if(items):
 @router.get("/{hall}/staffing/", response={200: dict, **error_responses(401, 403, 404, 422)},
             summary="Staffing advice per window group (lobby managers, supervisors)")
 def staffing(request, hall: str, q: Query[StaffingQuery]):
-    h = hall_or_404(hall)
+    h = hall_by_code(hall)
     actors.authorize_dashboard(actor_of(request), h.pk)
     return hall_staffing(h, what_if=_what_if(q.what_if))

@@ -8,13 +8,13 @@ from ninja import Router, Status
 
 from hallops.core import actions, actors
 from hallops.core.errors import Invalid
+from hallops.core.lookups import ticket_by_id, window_by_id
 from hallops.core.read.queue import window_detail as detail
 from hallops.core.read.tickets import TICKET
 from hallops.core.read.windows import window_dict
 
 from .auth import actor_of
 from .errors import error_responses
-from .lookups import ticket_or_404, window_or_404
 from .schemas import (
     CallNumberIn, EvaluationIn, EvaluationOut, Id, PauseIn, SignInIn, TicketReply, TransferIn,
     WindowDetailOut, WindowReply,
@@ -25,7 +25,7 @@ ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 def _acting(request, window_id):
-    window = window_or_404(window_id)
+    window = window_by_id(window_id)
     actor = actor_of(request)
     actors.authorize_window(actor, window)
     return window, actor
@@ -42,7 +42,7 @@ def _window_reply(window):
 @router.get("/{window_id}/", response={200: WindowDetailOut, **error_responses(401, 403, 404, 422)},
             summary="A window with its current ticket and waiting list (staff console)")
 def window_detail(request, window_id: Id):
-    window = window_or_404(window_id)
+    window = window_by_id(window_id)
     actors.authorize_view_hall(actor_of(request), window.hall_id)
     return detail(window)
 
@@ -122,7 +122,7 @@ def close_window(request, window_id: Id):
 @router.post("/{window_id}/sign-in/", response={200: WindowReply, **ACTION_ERRORS},
              summary="签到: the caller signs in; a lobby manager may name another staff member")
 def sign_in(request, window_id: Id, payload: SignInIn = None):
-    window = window_or_404(window_id)
+    window = window_by_id(window_id)
     actor = actor_of(request)
     user = None
     if payload is not None and payload.user:
@@ -144,12 +144,12 @@ def sign_out(request, window_id: Id):
 @router.post("/{window_id}/evaluations/", response={200: EvaluationOut, 201: EvaluationOut, **ACTION_ERRORS},
              summary="好差评 from the window's evaluation pad: 201 recorded, 200 already rated")
 def evaluate(request, window_id: Id, payload: EvaluationIn):
-    window = window_or_404(window_id)
+    window = window_by_id(window_id)
     actor = actor_of(request)
     actors.authorize_evaluate(actor, window)
     ticket = None
     if payload.ticket is not None:
-        ticket = ticket_or_404(payload.ticket)
+        ticket = ticket_by_id(payload.ticket)
     evaluation, created = actions.record_evaluation(
         window, payload.level, ticket=ticket, indicators=payload.indicators, device=actor.device, actor=actor,
     )

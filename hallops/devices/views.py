@@ -1,12 +1,12 @@
 """Staff pages of the devices app: the ticket print preview."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 
 from hallops.core import actors
 from hallops.core.authn import actor_from_request
 from hallops.core.errors import HallopsError
-from hallops.core.models import Ticket
+from hallops.core.lookups import ticket_by_id
+from hallops.pages import or_404
 
 from .models import CommandKind, DeviceCommand
 
@@ -17,7 +17,7 @@ def ticket_preview(request, ticket_id):
 
     from . import adapters
 
-    ticket = get_object_or_404(Ticket.objects.select_related("service", "hall"), pk=ticket_id)
+    ticket = or_404(ticket_by_id, ticket_id)
     try:
         actor = actor_from_request(request)
         actors.authorize_view_hall(actor, ticket.hall_id, staff_only=True)

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from hallops.core import actors, events
 from hallops.core.errors import HallopsError
+from hallops.core.lookups import hall_by_code, window_by_id
 from hallops.core.models import Window, WindowState
+from hallops.pages import or_404, page_actor, refuse
 
 from .. import frames
 from ..models import (
@@ -21,7 +23,7 @@ from ..models import (
     SnapshotPhase,
 )
 from ..presence import announce_short_absence
-from .access import refuse, request_actor, supervised
+from .access import REFUSED, supervised
 
 DETECTION_TO_FINDING = {DetectionKind.OFF_POST: FindingCategory.OFF_POST,
                         DetectionKind.CROWDING: FindingCategory.WAITING_AREA_ORDER,
@@ -231,12 +233,12 @@ def figures(request, hall, actor):
 @require_POST
 def short_absence(request, hall, window_id):
     """报备短时离开, from the window console: the window's own staff (or a lobby manager)."""
-    window = get_object_or_404(Window.objects.select_related("hall"), hall__code=hall, pk=window_id)
+    window = or_404(window_by_id, window_id, hall=or_404(hall_by_code, hall))
     try:
-        actor = request_actor(request)
+        actor = page_actor(request)
         actors.authorize_window(actor, window)
     except HallopsError as e:
-        return JsonResponse(e.as_dict(), status=e.status) if request.user.is_authenticated else refuse(request, e)
+        return JsonResponse(e.as_dict(), status=e.status) if request.user.is_authenticated else refuse(request, e, REFUSED)
     try:
         minutes = int(request.POST.get("minutes", 10))
     except ValueError:

@@ -1,0 +1,45 @@
+"""Finding what a URL names: a hall by its code, a window by its id (within a hall), a ticket by its id.
+
+One set for the API, the pages and the sockets. A miss is a NotFound with a code: the API answers
+it as a JSON 404, a socket sends an error frame and closes with 4404, a page shows its 404.
+"""
+
+import uuid
+
+from django.utils.translation import gettext as _
+
+from .errors import NotFound
+from .models import Hall, Ticket, Window
+
+
+def hall_by_code(code) -> Hall:
+    hall = Hall.objects.filter(code=code).first()
+    if hall is None:
+        raise NotFound(_("没有该大厅"), code="hall_not_found")
+    return hall
+
+
+def window_by_id(window_id, hall=None) -> Window:
+    """The window with its hall, zone and staff; within ``hall`` (a Hall or its id) when given: a URL
+    pairing a hall with another hall's window names nothing."""
+    try:
+        pk = int(window_id)
+    except (TypeError, ValueError):
+        pk = None
+    qs = Window.objects.select_related("hall", "zone", "staff__staff").filter(pk=pk)
+    window = (qs.filter(hall=hall) if hall is not None else qs).first() if pk is not None else None
+    if window is None:
+        raise NotFound(_("没有该窗口"), code="window_not_found")
+    return window
+
+
+def ticket_by_id(ticket_id) -> Ticket:
+    # A malformed id names no ticket: 404 like an unknown one, never a 500 or a hint.
+    try:
+        pk = uuid.UUID(str(ticket_id))
+    except ValueError:
+        pk = None
+    ticket = Ticket.objects.select_related("service", "window", "hall").filter(pk=pk).first() if pk else None
+    if ticket is None:
+        raise NotFound(_("没有该号票"), code="ticket_not_found")
+    return ticket
