@@ -19,7 +19,7 @@ from hallops.core.actors import Actor
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.models import Device, DeviceKind, Ticket, TicketStatus
-from hallops.core.read.devices import DEVICE_STATUS, DRIVEN_DEVICE
+from hallops.core.read.devices import DEVICE_STATUS, DRIVEN_DEVICE, GATEWAY
 
 from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand, InboxMessage
 
@@ -52,7 +52,7 @@ def device_dict(d: Device) -> dict:
 
 
 def hello(gateway) -> dict:
-    return {"type": "hello", "gateway": {"id": gateway.pk, "name": gateway.name, "heartbeat_s": gateway.heartbeat_s},
+    return {"type": "hello", "gateway": GATEWAY.of(gateway),
             "devices": [device_dict(d) for d in attached(gateway)]}
 
 

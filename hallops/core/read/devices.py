@@ -31,7 +31,8 @@ DEVICE_HEALTH = DEVICE.variant(
 # The `device.status` hall event: a change of online or problem.
 DEVICE_STATUS = DEVICE.variant("DeviceStatus", "id", "name", "label", "kind", "window", "online", "last_seen", "status")
 
-# What a gateway is told of each device it drives (its `hello`).
+# What a gateway is told of itself and of each device it drives (its `hello`).
+GATEWAY = DEVICE.variant("Gateway", "id", "name", "heartbeat_s")
 DRIVEN_DEVICE = DEVICE.variant("DrivenDevice", "id", "name", "kind", "url", "options", "window", "heartbeat_s")
 
 
