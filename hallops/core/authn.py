@@ -47,7 +47,8 @@ def actor_from_scope(scope) -> Actor:
     headers = {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope.get("headers", [])}
     raw = bearer(headers.get("authorization"))
     if raw is None:
-        qs = parse_qs(scope.get("query_string", b"").decode())
+        # latin-1 never fails: a query string that is not UTF-8 is a bad token (4401), not a server error.
+        qs = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         raw = (qs.get("token") or [None])[-1]
     if raw:
         return actor_from_token(raw)

@@ -105,3 +105,17 @@ async def test_a_page_of_another_site_is_refused_at_the_handshake(hall):
                                           (b"authorization", f"Bearer {hall.tokens['hall_screen']}".encode())])
     connected, _ = await comm.connect(timeout=3)
     assert not connected
+
+
+async def test_a_token_query_that_is_not_utf8_or_holds_nul_closes_4401_not_a_server_error(hall):
+    from channels.testing import WebsocketCommunicator
+
+    from hallops.asgi import application
+
+    for query in (b"token=\xff\xfe", b"token=%00abc", b"token=%FF"):
+        comm = WebsocketCommunicator(application, "/ws/halls/xicheng/display/?" + query.decode("latin-1"))
+        comm.scope["query_string"] = query  # as daphne hands it over: raw bytes
+        assert (await comm.connect(timeout=3))[0]
+        first = await comm.receive_json_from(timeout=3)
+        assert (first["type"], first["error"]) == ("error", "invalid_token"), query
+        await expect_closed(comm, 4401)
