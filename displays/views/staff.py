@@ -1,11 +1,12 @@
 """Staff pages: the window console (叫号终端) and the lobby dashboard (大厅值班)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallops.core import actors
 from hallops.core.clock import local_day
@@ -17,6 +18,10 @@ from hallops.core.models import Priority, Role, Service, Window
 from hallops.core.read.services import SERVICE_BRIEF, SERVICE_REF
 from hallops.core.read.windows import WINDOW_BRIEF
 from hallops.pages import hall_page, or_404, refuse
+
+# What a lobby manager picks from when pausing a window (暂停原因); "其他" asks for a text.
+PAUSE_REASONS = (gettext_lazy("午休轮岗"), gettext_lazy("临时外出"), gettext_lazy("业务培训"), gettext_lazy("设备故障"),
+                 gettext_lazy("系统故障"))
 
 
 def _console_staff(actor, hall_id):
@@ -85,6 +90,8 @@ def dashboard(request, hall, actor):
         "can_manage": actors.can_manage_hall(actor, hall.pk),
         "windows": [WINDOW_BRIEF.of(w) for w in Window.objects.filter(hall=hall)],
         "services": [SERVICE_REF.of(s) for s in Service.objects.filter(hall=hall, active=True)],
+        "pause_reasons": [str(r) for r in PAUSE_REASONS],
+        "ack_url": f"/api/v1/halls/{hall.code}/alerts/ack/",
         "states": {"closed": _("关闭"), "open": _("空闲"), "paused": _("暂停服务"), "serving": _("办理中")},
         "kinds": {"kiosk": _("取号机"), "printer": _("打印机"), "hall_screen": _("综合屏"),
                   "window_display": _("窗口屏"), "evaluation_pad": _("评价器"), "camera": _("摄像头"),
@@ -97,7 +104,14 @@ def dashboard(request, hall, actor):
             "open": _("开启"), "pause": _("暂停"), "resume": _("恢复"), "close": _("关闭窗口"),
             "transfer": _("转移"),
             "pause_reason": _("暂停原因"),
-            "transfer_to": _("转到事项代码或窗口号（如 qy-sl 或 #3）"),
+            "transfer_to": _("转到"),
+            "stand_in": _("替岗人员（可不填）"),
+            "other_reason": _("其他原因"),
+            "to_service": _("转到事项"), "to_window": _("或转到窗口"), "choose": _("请选择"),
+            "cancel": _("取消"), "confirm": _("确定"),
+            "ack": _("确认"), "acked": _("已确认 · {by} {at}"), "since": _("{at} 起 · 持续 {m} 分钟"),
+            "last_week": _("上周同日"), "today": _("今日"),
+            "filter": _("筛选设备"), "faults_only": _("只看故障"), "fault": _("故障"),
             "no_alerts": _("暂无告警"),
             "online": _("在线"), "offline": _("离线"), "disabled": _("停用"), "never": _("未上报"),
             "minutes": _("{m} 分钟"),
@@ -128,5 +142,10 @@ def dashboard_series(request, hall):
         bucket = max(1, min(120, int(request.GET.get("bucket", 10))))
     except ValueError:
         bucket = 10
+    week_ago = day - timedelta(days=7)
+    # The same weekday last week, moved onto this day's clock so both lines share the time axis.
+    compare = [{"t": (datetime.fromisoformat(p["t"]) + timedelta(days=7)).isoformat(), "waiting": p["waiting"]}
+               for p in waiting_series(hall_obj, week_ago, bucket)]
     return JsonResponse({"hall": hall_obj.code, "day": day.isoformat(), "bucket_minutes": bucket,
-                         "points": waiting_series(hall_obj, day, bucket)})
+                         "points": waiting_series(hall_obj, day, bucket),
+                         "compare_day": week_ago.isoformat(), "compare": compare})

@@ -10,6 +10,7 @@ hallops.core.read.devices.DEVICE_HEALTH rows. Thresholds are the hall's own sett
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +95,11 @@ def hall_alerts(hall, load: dict) -> list[dict]:
     return [_stamp(a, now) for a in out]
 
 
+def _local_hhmm(at):
+    """Clock time in the hall's zone, as the page shows it (never the browser's zone)."""
+    return timezone.localtime(at).strftime("%H:%M") if at else None
+
+
 def _subject(alert) -> str:
     for part in ("service", "window", "device", "camera"):
         if alert.get(part):
@@ -106,6 +112,7 @@ def _stamp(alert, now):
     since = _dt(alert.get("since"))
     alert["key"] = f"{alert['kind']}:{_subject(alert)}:{alert.get('since') or ''}"[:160]
     alert["duration_s"] = int((now - since).total_seconds()) if since else None
+    alert["since_local"] = _local_hhmm(since)
     alert.setdefault("acknowledged", None)
     return alert
 
@@ -124,5 +131,5 @@ def acknowledged(hall, alerts: list[dict]) -> list[dict]:
     for a in alerts:
         if a["key"] in acks:
             by, at = acks[a["key"]]
-            a["acknowledged"] = {"by": by, "at": at.isoformat()}
+            a["acknowledged"] = {"by": by, "at": at.isoformat(), "at_local": _local_hhmm(at)}
     return alerts

@@ -64,3 +64,12 @@ def test_the_dashboard_serves_the_series_as_json(ph, login):
     data = r.json()
     assert data["day"] == "2024-05-06" and data["bucket_minutes"] == 60
     assert data["points"][0]["waiting"] == 0 and data["points"][1]["waiting"] == 1
+
+
+def test_the_dashboard_lays_the_same_weekday_last_week_on_todays_clock(ph, login):
+    actions.issue_ticket(ph.hall, ph.a, now=at(9, 5) - timedelta(days=7))
+    actions.call_next(ph.w1, now=at(9, 50) - timedelta(days=7))
+    data = login(ph.manager).get("/halls/xicheng/dashboard/series.json?day=2024-05-06&bucket=30").json()
+    assert data["points"] == [] and data["compare_day"] == "2024-04-29"
+    assert [(p["t"], p["waiting"]) for p in data["compare"]] == [
+        (at(9, 0).isoformat(), 0), (at(9, 30).isoformat(), 1), (at(10, 0).isoformat(), 0)]

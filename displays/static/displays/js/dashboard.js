@@ -26,27 +26,74 @@
     function btn(label, fn) { b.push(el("button", {class: "btn small", text: label, onclick: fn})); }
     if (w.state === "closed") btn(T.open, function () { act("open", {window: w.id}); });
     if (w.state === "open" || w.state === "serving") {
-      btn(T.pause, function () {
-        var reason = window.prompt(T.pause_reason, "");
-        if (reason !== null) act("pause", {window: w.id, reason: reason});
-      });
+      btn(T.pause, function () { pauseDialog(w); });
     }
     if (w.state === "paused") btn(T.resume, function () { act("resume", {window: w.id}); });
     if (w.state !== "closed") btn(T.close, function () { act("close", {window: w.id}); });
-    if (w.current_ticket) {
-      btn(T.transfer, function () {
-        var target = (window.prompt(T.transfer_to, "") || "").trim();
-        if (!target) return;
-        if (target.charAt(0) === "#") {
-          var n = target.slice(1);
-          var to = cfg.windows.filter(function (x) { return x.number === n; })[0];
-          act("transfer", {window: w.id, to_window: to ? to.id : -1});
-        } else {
-          act("transfer", {window: w.id, service: target});
-        }
-      });
-    }
+    if (w.current_ticket) btn(T.transfer, function () { transferDialog(w); });
     return el("div", {class: "tile-actions"}, b);
+  }
+
+  // --- dialogs (never window.prompt): pause with a reason from the hall's list, transfer by name ----
+  function dialog(title, body, onConfirm) {
+    var d = el("dialog", {class: "dash-dialog"}, [
+      el("form", {method: "dialog"}, [el("h3", {text: title})].concat(body).concat([
+        el("div", {class: "dialog-buttons"}, [
+          el("button", {value: "cancel", class: "btn", text: T.cancel}),
+          el("button", {value: "ok", class: "btn primary", text: T.confirm}),
+        ]),
+      ])),
+    ]);
+    d.addEventListener("close", function () {
+      if (d.returnValue === "ok") onConfirm(d);
+      d.remove();
+    });
+    document.body.appendChild(d);
+    d.showModal();
+    return d;
+  }
+
+  function pauseDialog(w) {
+    var options = cfg.pause_reasons.map(function (r) { return el("option", {value: r, text: r}); });
+    options.push(el("option", {value: "", text: T.other_reason}));
+    var reason = el("select", {name: "reason"}, options);
+    var other = el("input", {name: "other", maxlength: "80", placeholder: T.other_reason});
+    var standIn = el("input", {name: "stand_in", maxlength: "40", placeholder: T.stand_in});
+    dialog(T.pause + " · " + w.number, [
+      el("label", {text: T.pause_reason}), reason, other, standIn,
+    ], function () {
+      act("pause", {window: w.id, reason: reason.value || other.value.trim(), stand_in: standIn.value.trim()});
+    });
+  }
+
+  function transferDialog(w) {
+    var choose = el("option", {value: "", text: T.choose});
+    var service = el("select", {name: "service"}, [choose].concat(cfg.services.map(function (s) {
+      return el("option", {value: s.code, text: s.name});
+    })));
+    var win = el("select", {name: "to_window"}, [el("option", {value: "", text: T.choose})].concat(
+      cfg.windows.filter(function (x) { return x.id !== w.id; }).map(function (x) {
+        return el("option", {value: String(x.id), text: x.number + " " + x.name});
+      })));
+    dialog(T.transfer + " · " + w.current_ticket.number, [
+      el("label", {text: T.to_service}), service, el("label", {text: T.to_window}), win,
+    ], function () {
+      if (win.value) act("transfer", {window: w.id, to_window: Number(win.value)});
+      else if (service.value) act("transfer", {window: w.id, service: service.value});
+    });
+  }
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function acknowledge(key) {
+    fetch(cfg.ack_url, {method: "POST", credentials: "same-origin",
+                        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
+                        body: JSON.stringify({key: key})})
+      .then(function (r) { return r.json().then(function (b) { if (!r.ok) throw b; }); })
+      .catch(function (err) { say(err.message || err.error, true); });
   }
 
   function renderWindows(windows) {
@@ -76,7 +123,8 @@
     var body = $("svc");
     body.textContent = "";
     services.forEach(function (s) {
-      body.appendChild(el("tr", {class: s.waiting ? "" : "none"}, [
+      body.appendChild(el("tr", {class: (s.waiting ? "" : "none ") + "level-" + (s.level || "ok"),
+                                 "data-level": s.level || "ok"}, [
         el("td", {text: s.prefix + " " + s.name}),
         el("td", {class: "num", text: String(s.waiting)}),
         el("td", {text: s.waiting ? Live.fmt(T.minutes, {m: mins(s.longest_wait_s)}) : "—"}),
@@ -99,20 +147,57 @@
     list.textContent = "";
     if (!alerts || !alerts.length) { list.appendChild(el("li", {class: "muted", text: T.no_alerts})); return; }
     alerts.forEach(function (a) {
-      list.appendChild(el("li", {class: "alert " + (a.severity || "warning"), text: a.message}));
+      var parts = [el("span", {class: "alert-text", text: a.message})];
+      if (a.since) {
+        parts.push(el("small", {class: "alert-since",
+                                text: Live.fmt(T.since, {at: a.since_local, m: mins(a.duration_s)})}));
+      }
+      if (a.acknowledged) {
+        parts.push(el("small", {class: "alert-ack", text: Live.fmt(T.acked, {by: a.acknowledged.by, at: a.acknowledged.at_local})}));
+      } else if (cfg.can_manage && a.key) {
+        parts.push(el("button", {class: "btn small ack", text: T.ack, onclick: function () { acknowledge(a.key); }}));
+      }
+      list.appendChild(el("li", {class: "alert " + (a.severity || "warning") + (a.acknowledged ? " acked" : ""),
+                                 "data-key": a.key || ""}, parts));
     });
   }
 
+  var lastDevices = [];
+
+  function deviceState(d) {
+    if (!d.enabled) return "disabled";
+    if (d.status && d.status.problem && d.status.problem !== "offline") return "fault";
+    return d.online ? "online" : d.last_seen ? "offline" : "never";
+  }
+
+  var RANK = {fault: 0, offline: 1, never: 2, online: 3, disabled: 4};
+
   function renderDevices(devices) {
+    lastDevices = devices || lastDevices;
     var list = $("devices");
     list.textContent = "";
-    (devices || []).forEach(function (d) {
-      var state = !d.enabled ? "disabled" : d.online ? "online" : d.last_seen ? "offline" : "never";
-      list.appendChild(el("li", {"data-health": state}, [
-        el("span", {class: "dot"}),
-        el("span", {class: "dev-name", text: (cfg.kinds[d.kind] || d.kind) + " " + d.name}),
-        el("span", {class: "dev-state", text: T[state]}),
-      ]));
+    var needle = ($("dev-filter").value || "").trim().toLowerCase();
+    var faultsOnly = $("dev-faults").checked;
+    var groups = {};
+    lastDevices.forEach(function (d) {
+      var state = deviceState(d);
+      if (faultsOnly && (state === "online" || state === "disabled")) return;
+      if (needle && (d.label + " " + d.name).toLowerCase().indexOf(needle) < 0) return;
+      (groups[d.kind] = groups[d.kind] || []).push({d: d, state: state});
+    });
+    Object.keys(groups).sort(function (a, b) {
+      function worst(k) { return Math.min.apply(null, groups[k].map(function (x) { return RANK[x.state]; })); }
+      return worst(a) - worst(b) || a.localeCompare(b);
+    }).forEach(function (kind) {
+      var items = groups[kind].sort(function (x, y) { return RANK[x.state] - RANK[y.state] || x.d.label.localeCompare(y.d.label); });
+      list.appendChild(el("li", {class: "dev-group", text: (cfg.kinds[kind] || kind) + " (" + items.length + ")"}));
+      items.forEach(function (x) {
+        list.appendChild(el("li", {"data-health": x.state, "data-kind": kind}, [
+          el("span", {class: "dot"}),
+          el("span", {class: "dev-name", text: x.d.label}),
+          el("span", {class: "dev-state", text: T[x.state]}),
+        ]));
+      });
     });
   }
 
@@ -139,13 +224,16 @@
   }
 
   // --- waiting chart: inline SVG, no library (one series, a few hundred points at most) ----
-  function drawChart(points) {
+  function drawChart(points, compare) {
     var box = $("chart");
     box.textContent = "";
-    if (!points.length) { box.appendChild(el("p", {class: "muted", text: T.no_data})); return; }
+    compare = compare || [];
+    if (!points.length && !compare.length) { box.appendChild(el("p", {class: "muted", text: T.no_data})); return; }
+    var all = points.concat(compare);
     var W = 600, H = 220, L = 36, B = 24, R = 8, Tp = 10;
-    var max = Math.max(4, Math.max.apply(null, points.map(function (p) { return p.waiting; })));
-    var t0 = Date.parse(points[0].t), t1 = Date.parse(points[points.length - 1].t);
+    var max = Math.max(4, Math.max.apply(null, all.map(function (p) { return p.waiting; })));
+    var times = all.map(function (p) { return Date.parse(p.t); });
+    var t0 = Math.min.apply(null, times), t1 = Math.max.apply(null, times);
     var span = Math.max(1, t1 - t0);
     function x(t) { return L + (Date.parse(t) - t0) / span * (W - L - R); }
     function y(v) { return Tp + (1 - v / max) * (H - Tp - B); }
@@ -163,26 +251,38 @@
       svg.appendChild(s("text", {x: L - 6, y: y(v) + 5, "text-anchor": "end", class: "axis"}, String(v)));
     });
     var lastHour = null;
-    points.forEach(function (p) {
+    all.slice().sort(function (a, b) { return Date.parse(a.t) - Date.parse(b.t); }).forEach(function (p) {
       var d = new Date(p.t);
       if (d.getMinutes() === 0 && d.getHours() !== lastHour && (d.getHours() % 2 === 0 || span < 6 * 3600e3)) {
         lastHour = d.getHours();
         svg.appendChild(s("text", {x: x(p.t), y: H - 6, "text-anchor": "middle", class: "axis"}, d.getHours() + ":00"));
       }
     });
-    var path = points.map(function (p, i) { return (i ? "L" : "M") + x(p.t).toFixed(1) + " " + y(p.waiting).toFixed(1); }).join(" ");
-    var area = path + " L" + x(points[points.length - 1].t).toFixed(1) + " " + y(0) + " L" + L + " " + y(0) + " Z";
-    svg.appendChild(s("path", {d: area, class: "area"}));
-    svg.appendChild(s("path", {d: path, class: "line"}));
+    function line(series) {
+      return series.map(function (p, i) { return (i ? "L" : "M") + x(p.t).toFixed(1) + " " + y(p.waiting).toFixed(1); }).join(" ");
+    }
+    if (compare.length) svg.appendChild(s("path", {d: line(compare), class: "line compare"}));
+    if (points.length) {
+      var path = line(points);
+      var area = path + " L" + x(points[points.length - 1].t).toFixed(1) + " " + y(0) + " L" + x(points[0].t).toFixed(1) + " " + y(0) + " Z";
+      svg.appendChild(s("path", {d: area, class: "area"}));
+      svg.appendChild(s("path", {d: path, class: "line"}));
+    }
     box.appendChild(svg);
+    box.appendChild(el("div", {class: "chart-legend"}, [
+      el("span", {class: "legend today", text: T.today}), el("span", {class: "legend compare", text: T.last_week}),
+    ]));
   }
 
   function loadSeries() {
     fetch(cfg.series_url, {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {points: []}; })
-      .then(function (d) { drawChart(d.points || []); })
+      .then(function (d) { drawChart(d.points || [], d.compare || []); })
       .catch(function () {});
   }
+
+  $("dev-filter").addEventListener("input", function () { renderDevices(); });
+  $("dev-faults").addEventListener("change", function () { renderDevices(); });
 
   live = Live.connect({
     path: cfg.socket,
