@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from hallops.core import events
 from hallops.core.alerts import acknowledged, hall_alerts, stamp_all
+from hallops.evaluations.alerts import overdue_case_alerts
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.estimates import position
@@ -102,7 +103,8 @@ def load_with_alerts(hall):
     with consistent_read():
         load = {**hall_load(hall), "devices": hall_devices(hall)}
         now = datetime.fromisoformat(load["at"])
-        alerts = hall_alerts(hall, load) + stamp_all(patrol_alerts(hall), now)
+        alerts = (hall_alerts(hall, load) + stamp_all(patrol_alerts(hall), now)
+                  + stamp_all(overdue_case_alerts(hall, local_day(now)), now))
         return {**load, "alerts": acknowledged(hall, alerts)}
 
 

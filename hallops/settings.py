@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hallops.patrol",
     "hallops.staffing",
     "hallops.reports",
+    "hallops.evaluations",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("devices/", include("hallops.devices.urls")),  # ticket print preview (staff)
     path("", include("displays.urls")),  # the hall's pages, login/logout
     path("patrol/", include("hallops.patrol.urls")),
+    path("evaluations/", include("hallops.evaluations.urls")),  # 好差评: cases, ranking, paper forms
 ]

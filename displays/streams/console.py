@@ -121,7 +121,8 @@ class Console(WindowActions, WindowStream):
         return _ticket(core.start(self.acting_window(content), actor=self.actor))
 
     def do_finish(self, content):
-        return _ticket(core.finish(self.acting_window(content), actor=self.actor))
+        return _ticket(core.finish(self.acting_window(content), filing_number=content.get("filing_number"),
+                                   applicant_type=content.get("applicant_type"), actor=self.actor))
 
     def do_sign_in(self, content):
         window = self.acting_window(content, signing_in=True)

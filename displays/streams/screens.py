@@ -8,10 +8,10 @@ import uuid
 from django.utils.translation import gettext as _
 
 from hallops.core import actors
-from hallops.core.actions import record_evaluation
 from hallops.core.errors import NotFound
 from hallops.core.models import Evaluation, Ticket
 from hallops.core.read.tickets import pad_ticket, public_ticket
+from hallops.evaluations.ratings import record_evaluation
 from hallops.sockets import arg
 
 from .. import snapshots
@@ -115,8 +115,9 @@ class Pad(WindowStream):
             if ticket is None:
                 raise NotFound(_("没有这个号"), code="ticket_not_found")
         evaluation, created = record_evaluation(
-            self.window, content.get("level"), ticket=ticket, source=Evaluation.Source.PAD,
-            device=self.actor.device, actor=self.actor,
+            self.window, content.get("level"), ticket=ticket, source=Evaluation.Source.TABLET,
+            reasons=content.get("reasons") or (), comment=content.get("comment") or "",
+            indicators=content.get("indicators") or None, device=self.actor.device, actor=self.actor,
         )
         return {"evaluation": {"ticket": evaluation.ticket.number, "level": evaluation.level, "created": created}}
 

@@ -12,6 +12,7 @@ from hallops.core import actors, announcement
 from hallops.core.actions import kiosk_priorities
 from hallops.core.models import EvaluationLevel, Priority, Window, Zone
 from hallops.devices.adapters import printer_for_kiosk
+from hallops.evaluations.ratings import rating_reasons
 from hallops.pages import hall_page
 
 NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{1,6}$")
@@ -100,7 +101,15 @@ def pad(request, hall, window, actor):
         "socket": f"/ws/halls/{hall.code}/pad/{window.pk}/",
         "thanks_s": 8,
         "levels": [{"level": v, "label": str(label)} for v, label in EvaluationLevel.choices],
+        # Levels 1–2 ask why, from the configured list (差评原因), with an optional comment.
+        "bad_max": EvaluationLevel.DISSATISFIED,
+        "reasons": rating_reasons(),
         "text": {
+            "reasons": _("请选择不满意的原因（可多选）"),
+            "comment": _("您的意见（可选）"),
+            "submit": _("提交评价"),
+            "back": _("返回"),
+            "pick_reason": _("请至少选择一项原因"),
             "prompt": _("请对本次服务作出评价"),
             "thanks": _("感谢您的评价！"),
             "failed": _("评价未能提交：{message}"),

@@ -8,7 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from hallops.core.errors import NotFound
 
-from . import appointments, docs, halls, reports, staffing, tickets, windows
+from . import appointments, cases, docs, evaluations, halls, reports, staffing, tickets, windows
 from .auth import AUTH, actor_of
 from .errors import error_responses, install
 from .schemas import MeOut
@@ -42,6 +42,11 @@ api.add_router("/booking-blocks/", appointments.blocks_router)
 api.add_router("/tickets/", tickets.router)
 api.add_router("/windows/", windows.router)
 api.add_router("/tickets/", "hallops.api.devices.router")  # 补打 (reprint); devices/
+api.add_router("/halls/", cases.hall_router)
+api.add_router("/cases/", cases.router)
+api.add_router("/tickets/", evaluations.ticket_router)
+api.add_router("/halls/", evaluations.hall_router)
+api.add_router("/evaluations/", evaluations.router)
 
 
 @api.get("/me/", response={200: MeOut, **error_responses(401)}, auth=None, tags=["session"],

@@ -67,3 +67,11 @@ def actor_of(request) -> Actor:
     if actor is None:
         actor = _attach(request, actor_from_request(request))
     return actor
+
+
+def anonymous(request):
+    """Last in an optional-auth list: no credentials is a citizen (the ticket's UUID is their secret)."""
+    return _attach(request, Actor.anonymous())
+
+
+OPTIONAL_AUTH = [*AUTH, anonymous]

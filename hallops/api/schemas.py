@@ -129,10 +129,18 @@ class SignInIn(Schema):
         None, description="lobby managers only: the username to sign in")
 
 
+class FinishIn(Schema):
+    filing_number: str | None = Field(None, max_length=64, description="办件编号 of the business system")
+    applicant_type: Literal["natural", "legal"] | None = Field(None, description="申请人类型: 自然人 / 法人")
+
+
 class EvaluationIn(Schema):
     level: Annotated[int, Field(ge=1, le=5)] = Field(description="5 非常满意 … 1 非常不满意")
     ticket: str | None = Field(None, description="ticket id; default: the last ticket finished at the window")
     indicators: Annotated[dict[Annotated[str, Field(max_length=40)], int | str], Field(max_length=30)] = {}
+    reasons: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)] = Field(
+        [], description="for levels 1–2: codes from the configured list of reasons (GET /api/v1/evaluations/options/)")
+    comment: str = Field("", max_length=500)
 
 
 class EvaluationOut(Schema):

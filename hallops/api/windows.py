@@ -12,11 +12,12 @@ from hallops.core.lookups import ticket_by_id, window_by_id
 from hallops.core.read.queue import window_detail as detail
 from hallops.core.read.tickets import TICKET
 from hallops.core.read.windows import window_dict
+from hallops.evaluations.ratings import record_evaluation
 
 from .auth import actor_of
 from .errors import error_responses
 from .schemas import (
-    CallNumberIn, EvaluationIn, EvaluationOut, Id, PauseIn, SignInIn, TicketReply, TransferIn,
+    CallNumberIn, EvaluationIn, FinishIn, EvaluationOut, Id, PauseIn, SignInIn, TicketReply, TransferIn,
     WindowDetailOut, WindowReply,
 )
 
@@ -80,9 +81,11 @@ def start(request, window_id: Id):
 
 
 @router.post("/{window_id}/finish/", response={200: TicketReply, **ACTION_ERRORS}, summary="办结")
-def finish(request, window_id: Id):
+def finish(request, window_id: Id, payload: FinishIn = None):
     window, actor = _acting(request, window_id)
-    return _ticket_reply(actions.finish(window, actor=actor))
+    payload = payload or FinishIn()
+    return _ticket_reply(actions.finish(window, filing_number=payload.filing_number,
+                                        applicant_type=payload.applicant_type, actor=actor))
 
 
 @router.post("/{window_id}/transfer/", response={200: TicketReply, **ACTION_ERRORS},
@@ -150,8 +153,9 @@ def evaluate(request, window_id: Id, payload: EvaluationIn):
     ticket = None
     if payload.ticket is not None:
         ticket = ticket_by_id(payload.ticket)
-    evaluation, created = actions.record_evaluation(
-        window, payload.level, ticket=ticket, indicators=payload.indicators, device=actor.device, actor=actor,
+    evaluation, created = record_evaluation(
+        window, payload.level, ticket=ticket, indicators=payload.indicators, reasons=payload.reasons,
+        comment=payload.comment, device=actor.device, actor=actor,
     )
     t = evaluation.ticket
     body = {

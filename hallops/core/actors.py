@@ -211,3 +211,70 @@ def authorize_booking_blocks(actor: Actor, hall_id):
     if actor.device is None and can_manage_hall(actor, hall_id):
         return
     raise Forbidden(_("只有值班长可以解除预约限制"))
+
+
+# --- 好差评 and cases (工单) ---------------------------------------------------------------------
+
+CASE_MANAGERS = (Role.LOBBY_MANAGER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def case_scope(actor: Actor, hall_id) -> str:
+    """Who sees which cases: "hall" (all, with the rater's contact) for lobby managers, supervisors and
+    admins; "window" (their own window's, never the rater's identity) for window staff."""
+    require_authenticated(actor)
+    if actor.device is None and actor.in_hall(hall_id):
+        if actor.role in CASE_MANAGERS:
+            return "hall"
+        if actor.role == Role.WINDOW_STAFF:
+            return "window"
+    raise Forbidden(_("无权查看工单"))
+
+
+def authorize_open_case(actor: Actor, hall_id):
+    """办不成事 is opened by whoever the citizen turns to; 12345 and 代办 by staff of the hall."""
+    require_authenticated(actor)
+    if actor.device is None and actor.role is not None and actor.in_hall(hall_id):
+        return
+    raise Forbidden(_("只有本大厅工作人员可以登记工单"))
+
+
+def authorize_case_step(actor: Actor, case, step: str):
+    """Lobby managers and supervisors move a case on; only a supervisor reviews an appeal (复核)."""
+    require_authenticated(actor)
+    if actor.device is None and actor.in_hall(case.hall_id):
+        if step == "review":
+            if actor.role in (Role.SUPERVISOR, Role.ADMIN):
+                return
+            raise Forbidden(_("复核须由督查人员进行"), code="review_by_supervisor")
+        if actor.role in CASE_MANAGERS:
+            return
+    raise Forbidden(_("只有值班长或督查人员可以办理工单"))
+
+
+def authorize_paper_rating(actor: Actor, ticket):
+    """A paper form is typed in by staff of the hall, never by the person it rates."""
+    require_authenticated(actor)
+    if actor.device is not None or actor.role is None or not actor.in_hall(ticket.hall_id):
+        raise Forbidden(_("只有本大厅工作人员可以录入纸质评价"))
+    if ticket.staff_id is not None and ticket.staff_id == actor.user.pk:
+        raise Forbidden(_("不能录入对本人的评价"), code="own_rating")
+
+
+def authorize_filing(actor: Actor, ticket):
+    """办件编号 and applicant type: the serving window's staff (or its business system's staff token),
+    lobby managers and admins of the hall."""
+    require_authenticated(actor)
+    if actor.device is None and actor.in_hall(ticket.hall_id):
+        if actor.role in (Role.LOBBY_MANAGER, Role.ADMIN):
+            return
+        if actor.role == Role.WINDOW_STAFF and ticket.staff_id == actor.user.pk:
+            return
+    raise Forbidden(_("只能登记本人办理的号"))
+
+
+def authorize_figures(actor: Actor, hall_id):
+    """好差评 figures, rankings and the provincial export: lobby managers, supervisors, admins."""
+    require_authenticated(actor)
+    if actor.device is None and actor.role in CASE_MANAGERS and actor.in_hall(hall_id):
+        return
+    raise Forbidden(_("仅值班长和督查人员可查看"))

@@ -101,7 +101,7 @@ def _local_hhmm(at):
 
 
 def _subject(alert) -> str:
-    for part in ("service", "window", "device", "camera"):
+    for part in ("case", "service", "window", "device", "camera"):
         if alert.get(part):
             return str(alert[part].get("code") or alert[part].get("id"))
     return ""

@@ -162,12 +162,48 @@ class WindowShortAbsence(Shape):
 
 
 class EvaluationRecorded(Shape):
-    """好差评 from the window's pad."""
+    """好差评 of a visit: from the window's pad or tablet, the citizen's phone (QR) or a paper form. Never the rater."""
 
     ticket: TicketRef
-    window: WindowRef
+    window: WindowRef | None = Field(description="the window that served the visit")
     level: int = Field(description="1 (非常不满意) .. 5 (非常满意)")
-    bad: bool = Field(description="a 差评 that needs follow-up")
+    bad: bool = Field(description="a 差评: a case (工单) is opened with it")
+    source: Literal["pad", "tablet", "qr", "paper"] = Field(description="the rating channel")
+
+
+class TicketFiled(Shape):
+    """办件编号 and/or applicant type set for a finished visit (by the window's business system)."""
+
+    ticket: TicketRef
+    filing_number: str | None = Field(default=None, description="办件编号, when set")
+    applicant_type: Literal["natural", "legal"] | None = Field(default=None, description="申请人类型, when set")
+
+
+class CaseBrief(Shape):
+    id: int
+    kind: Literal["bad_rating", "unresolved", "hotline", "assisted"]
+    status: str = Field(description="accepted, verified, disputed, appealed, excluded, rectified, answered, "
+                                    "followed_up or closed")
+    window: WindowBrief | None
+    due: str = Field(description="整改/办结 deadline, local ISO date")
+    follow_up_due: str = Field(description="回访 deadline, local ISO date")
+
+
+class CaseOpened(Shape):
+    """A case (工单) opened: by a bad rating, or by staff for 办不成事, 12345 or 代办. No rater identity."""
+
+    case: CaseBrief
+
+
+class CaseStep(Shape):
+    """A case took a step (核实, 申诉, 复核, 整改, 反馈, 回访, 办结); the step's decision when it has one."""
+
+    case: CaseBrief
+    step: Literal["verify", "appeal", "review", "rectify", "feedback", "follow_up", "close"]
+    verdict: Literal["valid", "mistaken", "malicious"] | None = Field(default=None, description="verify only")
+    decision: Literal["uphold", "exclude"] | None = Field(default=None, description="review only")
+    result: Literal["reached", "unreachable"] | None = Field(default=None, description="follow_up only")
+    satisfaction: int | None = Field(default=None, description="follow_up only, when reached: 1..5")
 
 
 class TicketsExpired(Shape):
@@ -256,7 +292,10 @@ EVENT_TYPES: dict[str, type[Shape]] = {
     "ticket.transferred": TicketTransferred,
     "window.state": WindowState,
     "window.short_absence": WindowShortAbsence,
+    "ticket.filed": TicketFiled,
     "evaluation.recorded": EvaluationRecorded,
+    "case.opened": CaseOpened,
+    "case.step": CaseStep,
     "tickets.expired": TicketsExpired,
     "appointment.booked": AppointmentChanged,
     "appointment.cancelled": AppointmentChanged,

@@ -14,12 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallops.core import actions, actors, events
+from hallops.core import actors, events
 from hallops.core.actors import Actor
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.models import Device, DeviceKind, Ticket, TicketStatus
 from hallops.core.read.devices import DEVICE_STATUS, DRIVEN_DEVICE, GATEWAY
+from hallops.evaluations.ratings import record_evaluation
 
 from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand, InboxMessage
 
@@ -273,7 +274,7 @@ def _pad_press(gateway, report, now) -> dict:
                   .order_by("-finished_at").first())
     try:
         actors.authorize_evaluate(actor, pad.window)
-        evaluation, created = actions.record_evaluation(pad.window, report.get("level"), ticket=ticket,
+        evaluation, created = record_evaluation(pad.window, report.get("level"), ticket=ticket,
                                                         device=pad, actor=actor, now=now)
     except HallopsError as e:  # nothing to rate, bad level: acknowledged, never retried
         return {"error": e.code}

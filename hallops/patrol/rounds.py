@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from hallops.core.clock import hours_on
 from hallops.core.models import Role
 
 from .models import PatrolRound, RoundStatus
@@ -34,9 +35,13 @@ def _minutes(hhmm: str) -> int:
 
 
 def open_minutes(hall, day: date) -> list[int]:
-    """Minutes after midnight at which the hall is open that day (leaving the last 10 of each period)."""
+    """Minutes after midnight at which the hall is open that day (leaving the last 10 of each period).
+
+    The day's hours come from the working-day calendar (clock.hours_on): no rounds on 国庆, rounds on a
+    调休 Sunday with the hours of the weekday it replaces.
+    """
     out = []
-    for start, end in (hall.opening_hours or {}).get(str(day.weekday()), []):
+    for start, end in hours_on(hall, day):
         # A round starting in the last minutes would not reach every window before closing.
         out.extend(range(_minutes(start), max(_minutes(start), _minutes(end) - 10)))
     return out

@@ -13,7 +13,7 @@ EXPECTED = {
     "pad": 5,  # seq, window, last finished ticket
     "ticket": 7,  # ticket, seq, people ahead, handling time, open windows
     "console": 7,  # seq, window, current ticket, its matters, waiting tickets
-    "dashboard": 15,  # the hall's load (11, with today's bookings), devices, patrol detections
+    "dashboard": 16,  # the hall's load (11, with today's bookings), devices, patrol detections, overdue cases
     "waiting frame": 8,  # kiosk and hall screen refresh: as the kiosk snapshot
     "ticket.ahead frame": 7,
     "console waiting frame": 2,  # its matters, waiting tickets

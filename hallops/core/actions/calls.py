@@ -28,6 +28,7 @@ from ..models.ticket import ACTIVE_STATUSES
 from ..read.services import SERVICE_REF
 from ..read.tickets import ticket_dict
 from ..read.windows import WINDOW_BRIEF, WINDOW_REF, window_dict
+from .filing import filing_fields
 from .windows import locked_window, set_window_state
 
 TRANSFER_PREFERENCE = -1  # a ticket transferred to this very window comes before its own matters
@@ -273,26 +274,32 @@ def start(window, *, actor=None, now=None):
         return ticket
 
 
-def _finish(ticket, window, actor, now):
+def _finish(ticket, window, actor, now, filing=None):
     ticket.status = TicketStatus.DONE
     ticket.started_at = ticket.started_at or ticket.called_at or now
     ticket.finished_at = now
-    ticket.save(update_fields=["status", "started_at", "finished_at"])
+    for k, v in (filing or {}).items():
+        setattr(ticket, k, v)
+    ticket.save(update_fields=["status", "started_at", "finished_at", *(filing or {})])
     events.record(window.hall_id, "ticket.finished", {
         "ticket": ticket_dict(ticket), "window": WINDOW_REF.of(window),
     }, actor, now)
     set_window_state(window, WindowState.OPEN, actor, now)
 
 
-def finish(window, *, actor=None, now=None):
-    """办结: the matter is done; the window's evaluation pad asks the citizen to rate it."""
+def finish(window, *, filing_number=None, applicant_type=None, actor=None, now=None):
+    """办结: the matter is done; the window's evaluation pad asks the citizen to rate it.
+
+    The business system's 办件编号 and the applicant type may be given here or later (set_filing).
+    """
     now = now or clock_now()
+    filing = filing_fields(filing_number, applicant_type)
     with transaction.atomic():
         window = locked_window(window)
         ticket = _current(window)
         if ticket is None:
             raise Conflict(_("当前没有办理中的号"), code="no_active_ticket")
-        _finish(ticket, window, actor, now)
+        _finish(ticket, window, actor, now, filing)
         return ticket
 
 

@@ -20,6 +20,9 @@ class Evaluation(models.Model):
         QR = "qr", _("扫码评价")
         PAPER = "paper", _("纸质评价")
 
+    # GB/T 39734: the rater stays anonymous towards staff. The contact below is only for the
+    # follow-up call (实名差评回访) and is shown to lobby managers and supervisors, never to staff.
+
     ticket = models.OneToOneField("core.Ticket", on_delete=models.PROTECT, related_name="evaluation", verbose_name=_("号票"))
     hall = models.ForeignKey("core.Hall", on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("大厅"))
     window = models.ForeignKey(
@@ -37,11 +40,25 @@ class Evaluation(models.Model):
         "core.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("评价设备"),
     )
     created_at = models.DateTimeField(_("评价时间"))
+    indicator_version = models.CharField(_("评价指标版本"), max_length=40, blank=True)
+    # Codes from the configured list of bad-rating reasons (差评原因), for levels 1–2 only.
+    reasons = models.JSONField(_("差评原因"), default=list, blank=True)
+    comment = models.CharField(_("评价意见"), max_length=500, blank=True)
+    contact_name = models.CharField(_("评价人姓名"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("评价人电话"), max_length=20, blank=True)
+    # A paper form typed in by staff: who typed it, never who was rated.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("录入人员"),
+    )
+    # Set by a supervisor's review (复核) of an appeal: the rating stays on record but out of the figures.
+    excluded = models.BooleanField(_("复核剔除"), default=False)
 
     class Meta:
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["hall", "created_at"], name="evaluation_hall_time")]
 
     @property
     def is_bad(self) -> bool:

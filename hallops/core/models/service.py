@@ -18,6 +18,10 @@ class Service(models.Model):
     )
     code = models.SlugField(_("事项编码"), max_length=60)
     name = models.CharField(_("名称"), max_length=120)
+    # The matter's code and version in the provincial catalogue (实施清单), for the 好差评 export;
+    # `code` above is the hall's own short code used in URLs.
+    catalogue_code = models.CharField(_("实施清单事项编码"), max_length=64, blank=True)
+    catalogue_version = models.CharField(_("事项版本号"), max_length=20, blank=True)
     prefix = models.CharField(
         _("号票字头"), max_length=2,
         validators=[RegexValidator(r"^[A-Z]{1,2}$", _("字头为一到两个大写字母"))],

@@ -30,6 +30,13 @@ class Channel(models.TextChoices):
     APPOINTMENT = "appointment", _("预约签到")
 
 
+class ApplicantType(models.TextChoices):
+    """申请人类型, as provincial 好差评 platforms take it."""
+
+    NATURAL = "natural", _("自然人")
+    LEGAL = "legal", _("法人")
+
+
 class TicketStatus(models.TextChoices):
     WAITING = "waiting", _("等候中")
     CALLED = "called", _("已叫号")
@@ -148,6 +155,10 @@ class Ticket(models.Model):
     appointment = models.OneToOneField(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket", verbose_name=_("预约"),
     )
+    # 办件编号 of the business system (set at finish, or later through the API) and 申请人类型:
+    # what provincial 好差评 platforms key a rating on.
+    filing_number = models.CharField(_("办件编号"), max_length=64, blank=True)
+    applicant_type = models.CharField(_("申请人类型"), max_length=10, choices=ApplicantType.choices, blank=True)
 
     class Meta:
         verbose_name = _("号票")

@@ -177,7 +177,7 @@ def test_the_pad_rates_the_ticket_just_finished_once(world, api, staff):
     actions.finish(world.window)
     pad = world.tokens["pad"]
 
-    first = api.post(f"/windows/{world.window.pk}/evaluations/", {"level": 2, "indicators": {"效率": 2}}, token=pad)
+    first = api.post(f"/windows/{world.window.pk}/evaluations/", {"level": 2, "indicators": {"efficiency": 2}}, token=pad)
     assert first.status_code == 201
     body = first.json()
     assert (body["ticket"], body["number"], body["level"], body["bad"], body["created"]) == \
@@ -186,7 +186,7 @@ def test_the_pad_rates_the_ticket_just_finished_once(world, api, staff):
     repeat = api.post(f"/windows/{world.window.pk}/evaluations/", {"level": 5, "ticket": str(ticket.pk)}, token=pad)
     assert repeat.status_code == 200
     assert (repeat.json()["level"], repeat.json()["created"]) == (2, False)
-    assert Evaluation.objects.get().indicators == {"效率": 2}
+    assert Evaluation.objects.get().indicators == {"efficiency": 2}
 
 
 @pytest.mark.parametrize("who", ["staff_of_this_window", "lobby_manager", "kiosk", "anonymous"])

@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from hallops.core import actions, event_schema, events
+from hallops.evaluations.ratings import record_evaluation
 from hallops.core.errors import Conflict
 from hallops.core.models import EventSequence, HallEvent, Priority
 from tests.factories import make_hall, make_service, make_staff, make_window
@@ -54,8 +55,8 @@ def test_each_action_appends_exactly_its_events(hall, service_a, service_b, cloc
         (lambda: actions.call_next(w, now=tick()),
          ["ticket.finished", "window.state", "window.state", "ticket.called"]),
         (lambda: actions.finish(w, now=tick()), ["ticket.finished", "window.state"]),
-        (lambda: actions.record_evaluation(w, 5, now=tick()), ["evaluation.recorded"]),
-        (lambda: actions.record_evaluation(w, 5, now=tick()), []),  # a repeat press
+        (lambda: record_evaluation(w, 5, now=tick()), ["evaluation.recorded"]),
+        (lambda: record_evaluation(w, 5, now=tick()), []),  # a repeat press
         (lambda: actions.issue_ticket(hall, service_a, now=tick()), ["ticket.issued"]),
         (lambda: actions.call_next(w, now=tick()), ["window.state", "ticket.called"]),
         (lambda: actions.transfer(w, to_window=other, now=tick()), ["ticket.transferred", "window.state"]),

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from hallops.evaluations.ratings import record_evaluation
 from hallops.core import actions
 from hallops.core.models import ApiToken, Device, Hall, Ticket, Window
 
@@ -32,7 +33,7 @@ def _history(_demo_loaded_once, django_db_blocker):
         actions.issue_ticket(hall, hall.services.get(code="qy-sl"), now=MONDAY_10)
         actions.call_next(window, now=MONDAY_10 + timedelta(minutes=1))
         actions.finish(window, now=MONDAY_10 + timedelta(minutes=10))
-        actions.record_evaluation(window, 2, now=MONDAY_10 + timedelta(minutes=11))
+        record_evaluation(window, 2, now=MONDAY_10 + timedelta(minutes=11))
         ApiToken.issue(device=Device.objects.get(name="demo-kiosk-1"))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from hallops.evaluations.ratings import record_evaluation
 from hallops.core import actions
 from hallops.core.errors import Conflict
 from hallops.core.management.commands.load_demo import load_demo
@@ -92,7 +93,7 @@ def test_the_demo_hall_issues_calls_and_finishes_a_ticket(demo):
     actions.start(window, now=at + timedelta(minutes=1))
     done = actions.finish(window, now=at + timedelta(minutes=20))
     assert done.status == "done" and done.staff.username == "w01"
-    evaluation, _ = actions.record_evaluation(window, 5, now=at + timedelta(minutes=21))
+    evaluation, _ = record_evaluation(window, 5, now=at + timedelta(minutes=21))
     assert evaluation.ticket_id == issued.pk
 
 

@@ -191,3 +191,14 @@ def test_patrol_alerts_name_uncleared_detections_without_pictures(window):
     alerts = patrol_alerts(window.hall)
     assert [(a["kind"], a["window"]["number"]) for a in alerts] == [("patrol_off_post", "1")]
     assert "1号窗口" in alerts[0]["message"]
+
+
+def test_patrol_rounds_follow_the_working_day_calendar(hall):
+    """No rounds on 国庆; a 调休 Sunday gets rounds within the hours of the weekday it replaces."""
+    assert plan_rounds(hall, date(2025, 10, 1), seed=1) == []  # Wednesday, National Day
+    makeup = plan_rounds(hall, date(2025, 9, 28), seed=1)  # Sunday, a make-up working day
+    assert len(makeup) >= 2
+    periods = hall.opening_hours["0"]
+    for r in makeup:
+        t = timezone.localtime(r.scheduled_at)
+        assert t.date() == date(2025, 9, 28) and any(a <= t.strftime("%H:%M") < b for a, b in periods), t

@@ -44,6 +44,8 @@
     onSnapshot: function (f) { ticket = f.ticket; render(f.ahead, f.estimated_wait_s); },
     onEvent: function (e) {
       ticket = e.ticket;
+      // Finished: the server decides whether the phone may rate now; reload once to get its form.
+      if (ticket.status === "done" && !cfg.rating) { location.reload(); return; }
       if (e.type === "ticket.called") {
         if (e.window) ticket.window = e.window;
         notify(e.seq);

@@ -3,10 +3,11 @@
 import pytest
 
 from hallops.core import actions
+from hallops.evaluations.ratings import record_evaluation
 from hallops.core.errors import Conflict, Invalid
 from hallops.core.models import Evaluation, HallEvent
 
-from .helpers import issue, open_window
+from tests.hallops.core.helpers import issue, open_window
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_the_pad_rates_the_ticket_just_finished_at_its_window(hall, service_a, w
     serve(hall, service_a, window, clock)
     last = serve(hall, service_a, window, clock)
     at = clock.tick()
-    evaluation, created = actions.record_evaluation(window, "2", indicators={"效率": 2}, now=at)
+    evaluation, created = record_evaluation(window, "2", indicators={"efficiency": 2}, now=at)
     assert created and evaluation.ticket_id == last.pk and evaluation.level == 2 and evaluation.is_bad
     assert (evaluation.staff_id, evaluation.service_id, evaluation.window_id, evaluation.created_at) == (
         window.staff_id, service_a.pk, window.pk, at)
@@ -34,8 +35,8 @@ def test_the_pad_rates_the_ticket_just_finished_at_its_window(hall, service_a, w
 
 def test_a_repeat_press_does_not_count_twice(hall, service_a, window, clock):
     serve(hall, service_a, window, clock)
-    first, _ = actions.record_evaluation(window, 5, now=clock.tick())
-    again, created = actions.record_evaluation(window, 1, now=clock.tick())
+    first, _ = record_evaluation(window, 5, now=clock.tick())
+    again, created = record_evaluation(window, 1, now=clock.tick())
     assert not created and again.pk == first.pk and again.level == 5
     assert Evaluation.objects.count() == 1 and HallEvent.objects.filter(type="evaluation.recorded").count() == 1
 
@@ -44,7 +45,7 @@ def test_a_repeat_press_does_not_count_twice(hall, service_a, window, clock):
 def test_levels_are_one_to_five(hall, service_a, window, clock, level):
     serve(hall, service_a, window, clock)
     with pytest.raises(Invalid) as err:
-        actions.record_evaluation(window, level, now=clock.tick())
+        record_evaluation(window, level, now=clock.tick())
     assert err.value.code == "invalid_level"
     assert not Evaluation.objects.exists()
 
@@ -53,7 +54,7 @@ def test_nothing_to_rate_before_a_ticket_is_finished(hall, service_a, window, cl
     issue(hall, service_a, clock)
     actions.call_next(window, now=clock.tick())
     with pytest.raises(Conflict) as err:
-        actions.record_evaluation(window, 5, now=clock.tick())
+        record_evaluation(window, 5, now=clock.tick())
     assert err.value.code == "nothing_to_rate"
 
 
@@ -61,14 +62,14 @@ def test_only_tickets_finished_at_this_window_are_rateable(hall, service_a, wind
     other = open_window(hall, [service_a], clock)
     elsewhere = serve(hall, service_a, other, clock)
     with pytest.raises(Conflict) as err:
-        actions.record_evaluation(window, 5, ticket=elsewhere, now=clock.tick())
+        record_evaluation(window, 5, ticket=elsewhere, now=clock.tick())
     assert err.value.code == "not_rateable"
     waiting = issue(hall, service_a, clock)
     with pytest.raises(Conflict):
-        actions.record_evaluation(window, 5, ticket=waiting, now=clock.tick())
+        record_evaluation(window, 5, ticket=waiting, now=clock.tick())
 
 
 @pytest.mark.parametrize("level, bad", [(1, True), (2, True), (3, False), (5, False)])
 def test_one_and_two_are_bad_ratings(hall, service_a, window, clock, level, bad):
     serve(hall, service_a, window, clock)
-    assert actions.record_evaluation(window, level, now=clock.tick())[0].is_bad is bad
+    assert record_evaluation(window, level, now=clock.tick())[0].is_bad is bad
