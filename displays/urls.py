@@ -24,6 +24,7 @@ urlpatterns = [
     path("halls/<slug:hall>/dashboard/", views.dashboard, name="dashboard"),
     path("halls/<slug:hall>/dashboard/series.json", views.dashboard_series, name="dashboard-series"),
     path("halls/<slug:hall>/reports/", views.reports, name="reports"),
+    path("sites/", views.service_map, name="service-map"),
     path("t/<uuid:ticket_id>/", views.track, name="track"),
     path("t/<uuid:ticket_id>/qr.svg", views.qr_svg, name="track-qr"),
     # daphne serves no static files and a hall intranet has no CDN: the app serves its own CSS, JS and

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hallops.staffing",
     "hallops.reports",
     "hallops.evaluations",
+    "hallops.sites",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Prometheus /metrics: a bearer token; without one only loopback clients are answered.
 HALLOPS_METRICS_TOKEN = env.str("HALLOPS_METRICS_TOKEN", default="")
+
+# The public service map draws sites itself; a hall with a tile server may link each site to it.
+HALLOPS_MAP_TILE_URL = env.str("HALLOPS_MAP_TILE_URL", default="")
 
 # --- Channel layer --------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

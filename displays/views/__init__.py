@@ -4,7 +4,8 @@ the data arrives over the live sockets (docs/realtime.md) and the HTTP API."""
 from .devices import announce, hall_screen, kiosk, pad, window_screen
 from .public import landing, qr_svg, track
 from .reports import reports
+from .sites import service_map
 from .staff import console, console_choose, dashboard, dashboard_series
 
 __all__ = ["announce", "console", "console_choose", "dashboard", "dashboard_series", "hall_screen", "kiosk",
-           "landing", "pad", "qr_svg", "reports", "track", "window_screen"]
+           "landing", "pad", "qr_svg", "reports", "service_map", "track", "window_screen"]

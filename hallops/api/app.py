@@ -8,7 +8,7 @@ from ninja.renderers import JSONRenderer
 
 from hallops.core.errors import NotFound
 
-from . import appointments, cases, docs, evaluations, halls, reports, staffing, tickets, windows
+from . import appointments, cases, docs, evaluations, halls, reports, sites, staffing, tickets, windows
 from .auth import AUTH, actor_of
 from .errors import error_responses, install
 from .schemas import MeOut
@@ -36,6 +36,7 @@ install(api)
 api.add_router("/halls/", halls.router)
 api.add_router("/halls/", staffing.router)
 api.add_router("/halls/", reports.router)
+api.add_router("/sites/", sites.router)
 api.add_router("/halls/", appointments.halls_router)
 api.add_router("/appointments/", appointments.router)
 api.add_router("/booking-blocks/", appointments.blocks_router)
