@@ -20,6 +20,14 @@ def main():
     wanted = json.load(sys.stdin)
     text = PO.read_text(encoding="utf-8")
     for msgid, msgstr in wanted.items():
+        if isinstance(msgstr, list):  # plural forms: msgstr[0], msgstr[1]
+            pattern = re.compile(r'(\nmsgid "' + re.escape(escape(msgid)) + r'"\nmsgid_plural "[^\n]*"\n)'
+                                 r'msgstr\[0\] ""\nmsgstr\[1\] ""\n')
+            forms = "".join(f'msgstr[{i}] "{escape(m)}"\n' for i, m in enumerate(msgstr))
+            text, n = pattern.subn(lambda m: m.group(1) + forms, text)
+            if not n:
+                print(f"not found or already translated: {msgid}", file=sys.stderr)
+            continue
         pattern = re.compile(r'(\nmsgid "' + re.escape(escape(msgid)) + r'"\n)msgstr ""\n')
         text, n = pattern.subn(lambda m: m.group(1) + 'msgstr "' + escape(msgstr) + '"\n', text)
         if not n:
