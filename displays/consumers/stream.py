@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hallops.core.actors import Actor
 from hallops.core.authn import actor_from_scope
 from hallops.core.errors import HallopsError, NotFound
+from hallops.ops.metrics import SOCKETS
 from hallops.sockets import BadFrame, close_code, encode, error_frame, parse_frame
 
 from ..streams import KINDS
@@ -75,6 +76,7 @@ class HallStreamConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "resumed", "seq": since, "last_seq": head})
             await self.follower.replay(missed)
         self.follower.start(stream.name)
+        SOCKETS.labels(stream.name).inc()
         await presence.mark(stream.actor, True)
 
     def _open(self):
@@ -97,6 +99,7 @@ class HallStreamConsumer(AsyncWebsocketConsumer):
         if self.throttle is not None:
             self.throttle.cancel()
         if self.follower is not None and self.follower.joined:
+            SOCKETS.labels(self.stream.name).dec()
             await self.follower.leave()
             await presence.mark(self.stream.actor, False)
 

@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from hallops.ops.metrics import SOCKETS
 from hallops.core.authn import actor_from_scope
 from hallops.core.errors import HallopsError
 from hallops.sockets import BadFrame, close_code, encode, error_frame, parse_frame
@@ -38,6 +39,7 @@ class GatewayConsumer(AsyncWebsocketConsumer):
             await self.send_json(error_frame(e.code, e.message))
             await self.close(code=close_code(e))
             return
+        SOCKETS.labels("gateway").inc()  # counted from here: disconnect uncounts whenever gateway is set
         await self.channel_layer.group_add(hub.gateway_group(self.gateway.pk), self.channel_name)
         await self.send_json(await db(hub.gateway_connected)(self.gateway, self.channel_name))
         for message in await db(hub.take_pending)(self.gateway):
@@ -70,5 +72,6 @@ class GatewayConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.gateway is None:
             return
+        SOCKETS.labels("gateway").dec()
         await self.channel_layer.group_discard(hub.gateway_group(self.gateway.pk), self.channel_name)
         await db(hub.gateway_disconnected)(self.gateway, self.channel_name)

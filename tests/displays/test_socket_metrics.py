@@ -1,0 +1,31 @@
+"""/metrics counts the sockets open per kind: up when a screen connects, down when it leaves."""
+
+import pytest
+from prometheus_client import REGISTRY
+
+from .conftest import open_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _open(kind):
+    return REGISTRY.get_sample_value("hallops_open_sockets", {"kind": kind}) or 0
+
+
+async def test_open_sockets_are_counted_per_kind(hall):
+    before = _open("display")
+    comm, snap = await open_socket("/ws/halls/xicheng/display/", token=hall.tokens["hall_screen"])
+    assert snap["type"] == "snapshot"
+    other, _ = await open_socket("/ws/halls/xicheng/display/", token=hall.tokens["hall_screen"])
+    assert _open("display") == before + 2
+    await comm.disconnect()
+    await other.disconnect()
+    assert _open("display") == before
+
+
+async def test_a_refused_socket_is_not_counted(hall):
+    before = _open("display")
+    comm, frame = await open_socket("/ws/halls/xicheng/display/", token="not-a-token")
+    assert frame["type"] == "error"
+    await comm.disconnect()
+    assert _open("display") == before
