@@ -15,6 +15,8 @@ def columns(by):
         ("skipped", _("过号数")), ("cancelled", _("取消数")), ("wait_mean_s", _("平均等候（秒）")),
         ("wait_p90_s", _("P90 等候（秒）")), ("wait_max_s", _("最长等候（秒）")),
         ("handle_mean_s", _("平均办理（秒）")), ("handle_p90_s", _("P90 办理（秒）")), ("on_time_rate", _("按时办结率")),
+        ("rating_rate", _("评价率（%）")), ("good_rate", _("好评率（%）")), ("bad_rate", _("差评率（%）")),
+        ("rectify_rate", _("整改率（%）")), ("follow_up_rate", _("回访率（%）")), ("no_shows", _("预约爽约数")),
     ]
     if by == "window":
         cols += [("open_s", _("开放时长（秒）")), ("busy_s", _("办理时长（秒）")), ("idle_s", _("空闲时长（秒）")),

@@ -10,14 +10,18 @@
   open_s      time windows spent open or serving (from the hall's window.state events)
   busy_s      time windows spent on tickets (call → finish)
   utilisation busy ÷ open;  idle_s = open − busy
-Groupings: hall, zone, matter (service), window, staff. Two statements whatever the size: one for
-the tickets of the period, one for the window-state events.
+  好差评       评价率, 好评率, 差评率, 整改率, 回访率 from hallops.evaluations.figures (window, staff,
+              matter and the hall; not per zone), percentages
+  no_shows    bookings of the period that became no-shows (爽约; matter and hall)
+Groupings: hall, zone, matter (service), window, staff. At most five statements whatever the size:
+the tickets of the period, the window-state events (window), the 好差评 figures (two) and no-shows.
 """
 
 import math
 from collections import defaultdict
 from datetime import datetime, time
 
+from django.db.models import Count
 from django.utils import timezone
 
 from hallops.core.models import HallEvent, Ticket, TicketStatus, WindowState
@@ -89,7 +93,7 @@ def report(hall, period, by="service", now=None) -> dict:
     rows = list(
         Ticket.objects.filter(hall=hall, day__gte=period.first, day__lte=period.last).values(
             "status", "issued_at", "called_at", "started_at", "finished_at", "transferred_from_id",
-            "window_id", "staff_id", "hall__code", "hall__name", "service__code", "service__name",
+            "window_id", "staff_id", "service_id", "hall__code", "hall__name", "service__code", "service__name",
             "service__zone__code", "service__zone__name", "service__committed_minutes",
             "window__number", "window__name", "staff__username", "staff__staff__display_name",
         )
@@ -124,6 +128,13 @@ def report(hall, period, by="service", now=None) -> dict:
         elif status == TicketStatus.CANCELLED:
             a["cancelled"] += 1
 
+    ids = {}  # report key -> the id the 好差评 figures are keyed by
+    for r in rows:
+        key = _key(r, by)
+        if key is not None:
+            ids[key[1]] = {"service": r["service_id"], "window": r["window_id"], "staff": r["staff_id"]}.get(by)
+    ratings = _ratings(hall, period, by, now)
+    no_shows = _no_shows(hall, period, by)
     open_s = _window_open_seconds(hall, period, now) if by == "window" else {}
     window_ids = {r["window__number"]: r["window_id"] for r in rows if r["window_id"]}
     out = []
@@ -136,6 +147,9 @@ def report(hall, period, by="service", now=None) -> dict:
             "handle_mean_s": _mean(a["handles"]), "handle_p90_s": p90(a["handles"]),
             "on_time_rate": round(a["on_time"] / a["committed"], 4) if a["committed"] else None,
         }
+        rated = ratings.get("*" if by == "hall" else ids.get(key), {})
+        row.update({k: rated.get(k) for k in RATING_FIGURES})
+        row["no_shows"] = no_shows.get("*" if by == "hall" else ids.get(key), 0) if no_shows is not None else None
         if by == "window":
             opened = open_s.get(window_ids.get(key), 0.0)
             row.update(open_s=int(opened), busy_s=int(a["busy_s"]), idle_s=int(max(0.0, opened - a["busy_s"])),
@@ -147,6 +161,35 @@ def report(hall, period, by="service", now=None) -> dict:
     out.sort(key=lambda r: _sort_key(by, r["key"]))
     return {"hall": hall.code, "period": period.kind, "label": period.label, "from": period.first.isoformat(),
             "to": period.last.isoformat(), "by": by, "rows": out}
+
+
+RATING_FIGURES = ("rating_rate", "good_rate", "bad_rate", "rectify_rate", "follow_up_rate")
+
+
+def _ratings(hall, period, by, now):
+    """好差评 figures keyed by service/window/staff id ("*" for the hall); none per zone."""
+    from hallops.evaluations.figures import figures as rating_figures
+
+    if by == "zone":
+        return {}
+    today = timezone.localdate(now)
+    data = rating_figures(hall, period.first, period.last, "service" if by == "hall" else by, today)
+    if by == "hall":
+        return {"*": data["total"]}
+    return {r["key"]: r for r in data["rows"]}
+
+
+def _no_shows(hall, period, by):
+    """爽约 of the period's bookings, per matter or for the hall; None where they do not apply."""
+    from hallops.core.models import Appointment
+
+    if by not in ("service", "hall"):
+        return None
+    rows = (Appointment.objects.filter(service__hall=hall, slot_start__date__gte=period.first,
+                                       slot_start__date__lte=period.last, status=Appointment.Status.NO_SHOW)
+            .values("service_id").annotate(n=Count("pk")))
+    counts = {r["service_id"]: r["n"] for r in rows}
+    return {"*": sum(counts.values())} if by == "hall" else counts
 
 
 def _sort_key(by, key):

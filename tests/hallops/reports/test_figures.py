@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from hallops.core.models import HallEvent, Role, Ticket, TicketStatus
+from hallops.core.models import Appointment, Evaluation, HallEvent, Role, Ticket, TicketStatus
 from hallops.reports.figures import p90, report
 from hallops.reports.periods import period
 from tests.factories import make_hall, make_service, make_staff, make_window, token_for
@@ -39,8 +39,13 @@ def day(db):
     wang = make_staff(hall, username="wang", name="王小明")
     D, S, X, C, T = (TicketStatus.DONE, TicketStatus.SKIPPED, TicketStatus.CANCELLED, TicketStatus.CALLED,
                      TicketStatus.TRANSFERRED)
-    ticket(hall, a, "A001", D, at(9, 0), at(9, 10), at(9, 11), at(9, 21), w1, wang)
-    ticket(hall, a, "A002", D, at(9, 5), at(9, 25), at(9, 26), at(9, 46), w1, wang)
+    a1 = ticket(hall, a, "A001", D, at(9, 0), at(9, 10), at(9, 11), at(9, 21), w1, wang)
+    a2 = ticket(hall, a, "A002", D, at(9, 5), at(9, 25), at(9, 26), at(9, 46), w1, wang)
+    for t, level in ((a1, 5), (a2, 1)):  # one 非常满意, one 非常不满意 for matter A at window 1
+        Evaluation.objects.create(ticket=t, hall=hall, window=w1, staff=wang, service=a, level=level,
+                                  created_at=t.finished_at)
+    Appointment.objects.create(hall=hall, service=b, code="NS0001", day=DAY, slot_start=at(10, 0),
+                               slot_end=at(10, 30), status="no_show")
     ticket(hall, a, "A003", S, at(9, 20), at(9, 50), window=w1, staff=wang)
     ticket(hall, b, "B001", X, at(9, 30))
     ticket(hall, b, "B002", D, at(9, 40), at(9, 45), at(9, 45), at(9, 50), w10)
@@ -66,11 +71,16 @@ def test_by_matter(day):
         "key": "a", "name": "营业执照", "issued": 4, "served": 2, "skipped": 1, "cancelled": 0,
         "wait_mean_s": 975, "wait_p90_s": 1800, "wait_max_s": 1800,  # 600, 1200, 1800, 300
         "handle_mean_s": 900, "handle_p90_s": 1200, "on_time_rate": 0.5,  # 600 within 15 min, 1200 not
+        # both finished visits rated: 评价率 100 %, one good one bad; the bad one's case is still open
+        "rating_rate": 100.0, "good_rate": 50.0, "bad_rate": 50.0, "rectify_rate": 0.0, "follow_up_rate": 0.0,
+        "no_shows": 0,
     }
     assert rows["b"] == {
         "key": "b", "name": "税务", "issued": 2, "served": 2, "skipped": 0, "cancelled": 1,
         "wait_mean_s": 300, "wait_p90_s": 300, "wait_max_s": 300,  # the transfer's second wait is not a visit's
         "handle_mean_s": 450, "handle_p90_s": 600, "on_time_rate": None,
+        "rating_rate": 0.0, "good_rate": None, "bad_rate": None, "rectify_rate": None, "follow_up_rate": None,
+        "no_shows": 1,
     }
 
 
@@ -97,11 +107,11 @@ def test_a_week_and_a_month_take_in_the_day(day):
 
 
 @pytest.mark.parametrize("extra", [0, 38])
-def test_a_report_reads_in_two_statements(day, extra, django_assert_num_queries):
+def test_a_report_reads_in_a_fixed_number_of_statements(day, extra, django_assert_num_queries):
     for i in range(extra):
         s = make_service(day, code=f"m{i}", prefix="M")
         ticket(day, s, f"M{i:03d}", TicketStatus.WAITING, at(9, 0), window=make_window(day, number=f"9{i:02d}", services=[s]))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         report(day, period("day", DAY), "window", NOON)
 
 
