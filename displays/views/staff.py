@@ -88,6 +88,8 @@ def dashboard(request, hall, actor):
         "socket": f"/ws/halls/{hall.code}/dashboard/",
         "series_url": f"/halls/{hall.code}/dashboard/series.json",
         "can_manage": actors.can_manage_hall(actor, hall.pk),
+        "blocks_url": f"/api/v1/halls/{hall.code}/booking-blocks/",
+        "lift_url": "/api/v1/booking-blocks/{id}/lift/",
         "windows": [WINDOW_BRIEF.of(w) for w in Window.objects.filter(hall=hall)],
         "services": [SERVICE_REF.of(s) for s in Service.objects.filter(hall=hall, active=True)],
         "pause_reasons": [str(r) for r in PAUSE_REASONS],
@@ -120,6 +122,10 @@ def dashboard(request, hall, actor):
             "t_open": _("开放窗口"), "t_paused": _("暂停窗口"),
             "no_data": _("今日尚无数据"),
             "bookings": _("预约 {n} · 已签到 {c} · 爽约 {x}"),
+            "no_blocks": _("暂无限制预约的群众"),
+            "blocked_until": _("{phone} 爽约 {n} 次，限制至 {until}"),
+            "lift": _("解除"),
+            "lift_reason": _("解除原因（将记录在案）"),
         },
     }
     return render(request, "displays/dashboard.html", {"title": _("大厅值班"), "hall": hall, "config": config})

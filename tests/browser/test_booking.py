@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from .test_hall_flow import KIOSK, PHONE, page_for, shot
+from .test_hall_flow import KIOSK, PHONE, login, page_for, shot
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +67,43 @@ def test_a_citizen_books_on_a_phone_and_checks_in_at_the_kiosk_with_a_scanner(se
 
     with urllib.request.urlopen(f"{server.base}/api/v1/appointments/{code}/") as r:
         assert json.load(r)["status"] == "checked_in"
+
+
+BLOCK = """
+from datetime import timedelta
+from django.utils import timezone
+from hallops.core import persons
+from hallops.core.models import BookingBlock, Hall
+now = timezone.now()
+b = BookingBlock.objects.create(hall=Hall.objects.get(code="demo"), phone_hash=persons.person_hash("phone", "13900000077"),
+                                phone_masked="139****0077", no_shows=3, created_at=now, until=now + timedelta(days=30))
+print(b.pk)
+"""
+
+
+def test_a_blocked_citizen_is_told_and_a_lobby_manager_lifts_the_block_with_a_reason(server, browser):
+    block_id = int(server.manage("shell", "-c", BLOCK).strip().splitlines()[-1])
+
+    def try_booking():
+        phone.goto("/halls/demo/book/")
+        phone.click('[data-service="qy-sl"]')
+        phone.locator("[data-day]").last.click()
+        phone.locator("button.slot:not([disabled])").first.click()
+        phone.fill("#f-name", "李四")
+        phone.fill("#f-phone", "13900000077")
+        phone.click("#f-submit")
+
+    phone = page_for(browser, server, PHONE, is_mobile=True, has_touch=True)
+    try_booking()
+    expect(phone.locator("#book-message")).to_contain_text("不能网上预约")
+
+    lobby = page_for(browser, server, {"width": 1440, "height": 900})
+    login(lobby, "lobby", "/halls/demo/dashboard/")
+    row = lobby.locator(f'[data-block="{block_id}"]')
+    expect(row).to_contain_text("139****0077")
+    lobby.once("dialog", lambda d: d.accept("本人住院，提供了证明"))
+    row.locator("button").click()
+    expect(row).to_have_count(0)
+
+    try_booking()
+    phone.wait_for_url(re.compile(r".*/b/[A-Z0-9]{8}/$"))

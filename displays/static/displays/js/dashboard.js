@@ -284,6 +284,46 @@
   $("dev-filter").addEventListener("input", function () { renderDevices(); });
   $("dev-faults").addEventListener("change", function () { renderDevices(); });
 
+  // 预约限制: citizens blocked after repeated no-shows; a lobby manager lifts one with a reason.
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function loadBlocks() {
+    var list = $("blocks");
+    if (!list) return;
+    fetch(cfg.blocks_url, {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (blocks) {
+        var now = Date.now();
+        var active = blocks.filter(function (b) { return !b.lifted_at && new Date(b.until).getTime() > now; });
+        list.textContent = "";
+        if (!active.length) { list.appendChild(el("li", {class: "muted", text: T.no_blocks})); return; }
+        active.forEach(function (b) {
+          list.appendChild(el("li", {"data-block": String(b.id)}, [
+            el("span", {text: Live.fmt(T.blocked_until, {phone: b.phone, n: b.no_shows, until: b.until.slice(0, 10)}) + " "}),
+            el("button", {class: "btn small", text: T.lift, onclick: function () { lift(b); }}),
+          ]));
+        });
+      })
+      .catch(function () {});
+  }
+
+  function lift(b) {
+    var reason = (window.prompt(T.lift_reason, "") || "").trim();
+    if (!reason) return;
+    fetch(Live.fmt(cfg.lift_url, {id: b.id}), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify({reason: reason}),
+    }).then(function (r) {
+      return r.json().then(function (d) { if (!r.ok) throw d; return d; });
+    }).then(loadBlocks).catch(function (err) {
+      $("dash-message").textContent = (err && err.message) || "";
+    });
+  }
+
   live = Live.connect({
     path: cfg.socket,
     onSnapshot: apply,
@@ -291,4 +331,6 @@
   });
   loadSeries();
   setInterval(loadSeries, 60000);
+  loadBlocks();
+  setInterval(loadBlocks, 60000);
 })();
