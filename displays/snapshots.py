@@ -29,7 +29,8 @@ from hallops.core.read.services import catalogue
 from hallops.core.read.tickets import (
     TICKET, current_ticket, last_finished, latest_in_chain, pad_ticket, public_ticket,
 )
-from hallops.core.read.windows import WINDOW_BRIEF, WINDOW_SELECT, WINDOW_STATE, window_dict
+from hallops.core.models.ticket import ACTIVE_STATUSES
+from hallops.core.read.windows import WINDOW_BOARD, WINDOW_BRIEF, WINDOW_SELECT, staff_brief, window_dict
 from hallops.patrol.alerts import patrol_alerts
 
 RECENT_CALLS = 10
@@ -46,9 +47,30 @@ def consistent_read():
 
 
 def recent_calls(hall, now, limit=RECENT_CALLS):
+    """The day's latest calls, one row per ticket: a recall moves its row up, it adds none."""
     start, _ = day_bounds(local_day(now))
-    rows = HallEvent.objects.filter(hall=hall, type="ticket.called", created_at__gte=start).order_by("-seq")[:limit]
-    return [e.as_message() for e in rows]
+    # Recalls are capped per ticket (Hall.skip_recall_limit), so a few times the limit always fills the list.
+    scan = limit * (hall.skip_recall_limit + 1)
+    rows = HallEvent.objects.filter(hall=hall, type="ticket.called", created_at__gte=start).order_by("-seq")[:scan]
+    calls, seen = [], set()
+    for e in rows:
+        key = (e.payload.get("ticket") or {}).get("id") or e.payload.get("number")
+        if key in seen:
+            continue
+        seen.add(key)
+        calls.append(e.as_message())
+        if len(calls) == limit:
+            break
+    return calls
+
+
+def window_board(hall):
+    """Every window with its state and the number it is serving (the hall screen's grid)."""
+    current = dict(
+        Ticket.objects.filter(hall=hall, status__in=ACTIVE_STATUSES, window__isnull=False)
+        .order_by("called_at").values_list("window_id", "number")
+    )
+    return [WINDOW_BOARD.of(w, current=current.get(w.pk)) for w in Window.objects.filter(hall=hall)]
 
 
 def _services(hall):
@@ -65,11 +87,11 @@ def hall_display(hall):
     with consistent_read():
         now = clock_now()
         seq, services = _services(hall)
-        windows = [WINDOW_STATE.of(w) for w in Window.objects.filter(hall=hall).select_related(*WINDOW_SELECT)]
+        windows = window_board(hall)
         return {
             "seq": seq,
             "hall": {"code": hall.code, "name": hall.name, "notice": hall.notice,
-                     "announcement_template": hall.announcement_template},
+                     "announcement_template": hall.announcement_template, "announce_times": hall.announce_times},
             "windows": windows, "calls": recent_calls(hall, now), "services": services,
         }
 
@@ -119,7 +141,9 @@ def pad(window):
         seq = events.last_seq(window.hall_id)
         w = _window(window.pk)
         last = last_finished(w)
-        return {"seq": seq, "window": WINDOW_BRIEF.of(w), "last_finished": pad_ticket(last) if last else None}
+        # The staff card (name, 工号, photo) the citizen sees while being served.
+        return {"seq": seq, "window": WINDOW_BRIEF.of(w), "staff": staff_brief(w.staff),
+                "serving": current_ticket(w) is not None, "last_finished": pad_ticket(last) if last else None}
 
 
 def latest_of(ticket_id):

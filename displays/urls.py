@@ -27,6 +27,7 @@ urlpatterns = [
     path("sites/", views.service_map, name="service-map"),
     path("t/<uuid:ticket_id>/", views.track, name="track"),
     path("t/<uuid:ticket_id>/qr.svg", views.qr_svg, name="track-qr"),
+    path("t/<uuid:ticket_id>/cancel/", views.track_cancel, name="track-cancel"),
     # daphne serves no static files and a hall intranet has no CDN: the app serves its own CSS, JS and
     # voice clips (finders, no collectstatic needed). A front proxy may take /static/ over.
     re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),

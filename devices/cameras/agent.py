@@ -97,8 +97,12 @@ class _Camera:
         self.last_seq = 0
         self.last_frame_at: float | None = None
         self.is_frozen = False
-        self.pending_snapshots: list[tuple[float, Detection]] = []
+        self.pending_snapshots: list[tuple[float, Detection, list[tuple[float, bytes]]]] = []
         self.last_observation: dict[str, Any] = {}
+        # Frames around the moment the seat emptied, kept while the off-post clock runs: by the time
+        # the threshold (minutes) is reached they have left the ring, and they are what a
+        # supervisor needs to see ("before" = the staff member leaving, not an empty chair).
+        self.leaving: dict[float, bytes] = {}
 
 
 class PatrolAgent:
@@ -176,10 +180,23 @@ class PatrolAgent:
         out += cam.health.update(now, cam.last_frame_at, cam.is_frozen, state)
         if frame is not None and cam.health.healthy:
             out += self._analyse(cam, frame, now)
+        self._keep_leaving(cam)
         for det in out:
             self._emit(cam, det)
         self._flush_snapshots(cam, now)
         return out
+
+    def _keep_leaving(self, cam: _Camera) -> None:
+        """While the seat is empty and not yet flagged, keep the ring's frames around the moment it emptied."""
+        since = cam.off_post.empty_since
+        if since is None:
+            if not cam.off_post.raised:
+                cam.leaving = {}
+            return
+        if cam.off_post.raised:
+            return
+        for ts, jpeg in cam.ring.between(since - cam.ring.seconds_before, since + cam.ring.seconds_after):
+            cam.leaving.setdefault(ts, jpeg)
 
     def _analyse(self, cam: _Camera, frame: Frame, now: float) -> list[Detection]:
         cfg, out = cam.cfg, []
@@ -204,16 +221,19 @@ class PatrolAgent:
         except Exception:
             log.exception("on_detection failed for %s", det)
         if self.on_snapshot is not None and det.state == "raised":
-            cam.pending_snapshots.append((det.at + cam.ring.seconds_after, det))
+            leaving = sorted(cam.leaving.items()) if det.kind == "off_post" else []
+            cam.pending_snapshots.append((det.at + cam.ring.seconds_after, det, leaving))
 
     def _flush_snapshots(self, cam: _Camera, now: float) -> None:
         due = [p for p in cam.pending_snapshots if p[0] <= now]
         if not due:
             return
         cam.pending_snapshots = [p for p in cam.pending_snapshots if p[0] > now]
-        for _, det in due:
+        for _, det, leaving in due:
+            shots = dict(leaving)
+            shots.update(cam.ring.around(det.at))
             try:
-                self.on_snapshot(det, cam.ring.around(det.at))
+                self.on_snapshot(det, sorted(shots.items()))
             except Exception:
                 log.exception("on_snapshot failed for %s", det)
 

@@ -20,9 +20,9 @@ from .text import (
     encode_text,
     mask_id,
     mask_name,
-    minutes_ceiling,
     printable,
     text_columns,
+    wait_phrase,
     wrap_columns,
 )
 
@@ -186,7 +186,7 @@ def render_ticket(content: TicketContent, paper_mm: int = 58, charset: str = "gb
     b.raw(size(1, 2))
     b.line(f"前面还有 {max(0, content.ahead)} 人")
     b.raw(size(1, 1))
-    b.line(f"预计等候 约 {minutes_ceiling(content.estimated_wait_s)} 分钟")
+    b.line(wait_phrase(content.estimated_wait_s))
     if content.window_hint:
         b.paragraph(f"办理窗口：{content.window_hint}")
 

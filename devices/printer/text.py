@@ -170,3 +170,9 @@ def mask_id(id_number: str) -> str:
 
 def minutes_ceiling(seconds: int) -> int:
     return math.ceil(max(0, seconds) / 60)
+
+
+def wait_phrase(seconds: int) -> str:
+    """The slip's estimated wait, worded as every page words it: under a minute is 无需等候."""
+    m = minutes_ceiling(seconds)
+    return f"预计等候 约 {m} 分钟" if m > 0 else "无需等候"

@@ -19,7 +19,9 @@ from .base import QUEUE_EVENTS, HallStream, StreamKind, WindowStream, ticket_uui
 
 # The hall screen shows calls and window states; its counts come in the throttled `waiting` frame,
 # so the other ticket events (×500 screens each) are not sent to it.
-HALL_SCREEN_EVENTS = frozenset({"ticket.called", "window.state"})
+# The grid of windows follows each window's current number: called, and cleared when it ends.
+HALL_SCREEN_EVENTS = frozenset({"ticket.called", "window.state", "ticket.finished", "ticket.skipped",
+                                "ticket.transferred"})
 
 
 class HallScreen(HallStream):
@@ -101,7 +103,13 @@ class Pad(WindowStream):
         return snapshots.pad(self.window)
 
     def render(self, event):
-        if event["type"] == "ticket.finished" and window_id_of(event) == self.window.pk:
+        if window_id_of(event) != self.window.pk:
+            return []
+        if event["type"] == "window.state":  # who is signed in: the staff card
+            return [{"type": "window.state", "seq": event["seq"], "staff": event["window"].get("staff")}]
+        if event["type"] in ("ticket.called", "ticket.started"):  # serving: show the card, no citizen data
+            return [{"type": event["type"], "seq": event["seq"]}]
+        if event["type"] == "ticket.finished":
             return [{"type": "ticket.finished", "seq": event["seq"], "at": event.get("at"),
                      "ticket": pad_ticket(event["ticket"]), "window": event.get("window")}]
         return []

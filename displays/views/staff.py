@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hallops.core import actors
+from hallops.core.actions.priorities import STAFF_CLASSES
 from hallops.core.clock import local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
@@ -66,17 +67,32 @@ def console(request, hall, window, actor):
             "not_signed_in": _("您尚未在本窗口签到"),
             "minutes": _("{m} 分钟"),
             "designated": _("指定"),
-            "done": _("已完成"),
+            # What the message line says after each action (never a generic "done").
+            "did": {
+                "call_next": _("已叫号 {number}"), "call_number": _("已叫号 {number}"), "recall": _("已重呼 {number}"),
+                "skip": _("已过号 {number}"), "start": _("开始办理 {number}"), "finish": _("已办结 {number}"),
+                "transfer": _("已转移 {number}"), "pause": _("已暂停服务"), "resume": _("已恢复服务"),
+                "open": _("窗口已开启"), "close": _("窗口已关闭"), "sign_in": _("已签到"), "sign_out": _("已签退"),
+                "requeue": _("已重排 {number}"), "change_priority": _("{number} 已改为优先"),
+                "short_absence": _("已报备短时离开 {minutes} 分钟"),
+            },
+            "confirm_close": _("确定关闭窗口？关闭后本窗口不再叫号。"),
+            "confirm_sign_out": _("确定签退？签退后窗口关闭。"),
+            "upgrade": _("优先"),
             "pause": _("暂停"), "resume": _("恢复"), "open": _("开启窗口"), "close": _("关闭窗口"),
             "call": _("叫"),
         },
         "states": {"closed": _("关闭"), "open": _("空闲"), "paused": _("暂停服务"), "serving": _("办理中")},
         "statuses": {"called": _("已叫号"), "serving": _("办理中")},
+        # The badge follows the ticket while the window serves: 已叫号 until started, then 办理中.
+        "ticket_states": {"called": _("已叫号"), "serving": _("办理中")},
         "priorities": {v: str(label) for v, label in Priority.choices},
     }
     pause_reasons = [_("临时离岗"), _("会议"), _("业务咨询"), _("系统故障"), _("用餐")]
+    upgrade_classes = [(p, Priority(p).label) for p in STAFF_CLASSES if p != Priority.NORMAL]
     return render(request, "displays/console.html", {
         "title": _("叫号终端"), "hall": hall, "window": window, "config": config, "pause_reasons": pause_reasons,
+        "absence_minutes": [5, 10, 15, 30], "upgrade_classes": upgrade_classes,
     })
 
 
@@ -115,6 +131,7 @@ def dashboard(request, hall, actor):
             "last_week": _("上周同日"), "today": _("今日"),
             "filter": _("筛选设备"), "faults_only": _("只看故障"), "fault": _("故障"),
             "no_alerts": _("暂无告警"),
+            "no_wait": _("无需等候"),
             "online": _("在线"), "offline": _("离线"), "disabled": _("停用"), "never": _("未上报"),
             "minutes": _("{m} 分钟"),
             "waiting": _("等候人数"),

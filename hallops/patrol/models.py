@@ -220,6 +220,10 @@ class Finding(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("记录人"))
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    # When it happened (a video detection: when the seat emptied), which a notice must state, not
+    # when a supervisor got round to confirming it. Empty for findings noted on the spot.
+    occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("巡查发现")
@@ -228,6 +232,10 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.window or ''}"
+
+    @property
+    def happened_at(self):
+        return self.occurred_at or self.created_at
 
 
 class Notice(models.Model):

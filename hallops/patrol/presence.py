@@ -8,7 +8,10 @@
   calling numbers, it does not license leaving the seat unannounced (that is what the short
   absence below is for);
 - an active Suppression (stand-in, lunch rota, announced short absence) suppresses;
-- a LunchRota range matching the local weekday and time suppresses (午间AB岗).
+- a LunchRota range matching the local weekday and time suppresses (午间AB岗);
+- console activity is presence: a number called, started or finished at the window within
+  CONSOLE_PRESENCE_S means someone is at the desk, whatever the camera sees (a colleague leaning
+  over, a bad angle). The demo's 离岗 at a window whose staff were calling tickets came from this.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hallops.core import events
-from hallops.core.models import Window, WindowState
+from hallops.core.models import Ticket, Window, WindowState
 from hallops.core.read.windows import WINDOW_REF
 
 from .models import LunchRota, Suppression, SuppressionKind
@@ -30,12 +34,27 @@ def lunch_rota_active(rotas, local: datetime) -> bool:
     return any(local.weekday() in (r.weekdays or []) and r.start <= t < r.end for r in rotas)
 
 
+CONSOLE_PRESENCE_S = 180
+CONSOLE_ACTIVITY = "console_activity"
+
+
+def console_active(window: Window, at: datetime) -> bool:
+    """Did the window's console call, start or finish a number in the last CONSOLE_PRESENCE_S?"""
+    since = at - timedelta(seconds=CONSOLE_PRESENCE_S)
+    return Ticket.objects.filter(window=window).filter(
+        Q(called_at__gte=since, called_at__lte=at) | Q(started_at__gte=since, started_at__lte=at)
+        | Q(finished_at__gte=since, finished_at__lte=at)
+    ).exists()
+
+
 def window_presence(window: Window, at: datetime | None = None) -> tuple[bool, str | None]:
     at = at or timezone.now()
     if window.state == WindowState.CLOSED:
         return False, None
     if window.state == WindowState.PAUSED and window.stand_in:
         return True, SuppressionKind.STAND_IN.value
+    if console_active(window, at):
+        return True, CONSOLE_ACTIVITY
     active = Suppression.objects.filter(window=window, starts_at__lte=at, ends_at__gt=at).order_by("starts_at").first()
     if active is not None:
         return True, active.kind

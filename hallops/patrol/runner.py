@@ -22,6 +22,7 @@ from devices.cameras import CameraConfig, PatrolAgent, Thresholds
 from devices.cameras import Detection as EngineDetection
 from hallops.core import events
 from hallops.core.models import Ticket, TicketStatus, Window
+from hallops.devices.hub import set_health
 
 from . import frames
 from .models import Camera, Detection, ReviewState, SnapshotPhase
@@ -29,6 +30,10 @@ from .presence import window_presence
 
 log = logging.getLogger(__name__)
 ACTOR = "system:patrol"
+# Two detections of one kind on one camera this close together are one episode (one candidate to
+# review): a seat taken for a moment between two absences is not two findings. Per camera:
+# Camera.thresholds["merge_gap_s"], 0 turns merging off.
+MERGE_GAP_S = 120.0
 _THRESHOLD_FIELDS = {f.name for f in dataclasses.fields(Thresholds)}
 
 
@@ -106,10 +111,12 @@ def _jsonable(value):
 
 class PatrolRunner:
     def __init__(self, cameras: list[Camera], *, clock: Callable[[], float] = time.monotonic,
-                 live_every_s: float = 2.0, tick_s: float = 0.1, source_factory=None):
+                 live_every_s: float = 2.0, tick_s: float = 0.1, source_factory=None, health_every_s: float = 5.0):
         self.cameras = {str(c.pk): c for c in cameras}
         self.clock = clock
         self.live_every_s = live_every_s
+        self.health_every_s = health_every_s
+        self._health_at: float | None = None
         self.tick_s = tick_s
         self.agent = PatrolAgent([camera_config(c) for c in cameras], self.on_detection, self.on_snapshot,
                                  clock=clock, source_factory=source_factory)
@@ -155,6 +162,30 @@ class PatrolRunner:
                 log.exception("patrol step failed for camera %s", cam_id)
             if frame is not None:
                 self._store_live(cam_id, frame.image)
+        self._report_health()
+
+    def _report_health(self, force: bool = False) -> None:
+        """Each camera's health on its Device row: the dashboard then shows what the agent sees,
+        not 未上报 (never reported) for a camera it is watching."""
+        now = self.clock()
+        if not force and self._health_at is not None and now - self._health_at < self.health_every_s:
+            return
+        self._health_at = now
+        status = self.agent.status()
+        for cam_id, camera in self.cameras.items():
+            if not camera.device_id:
+                continue
+            st = status.get(cam_id, {})
+            problem = "camera_down" if st.get("down") else "camera_frozen" if st.get("frozen") else None
+            online = st.get("state") == "live" and problem is None
+            last = st.get("last_frame_at")
+            try:
+                set_health(camera.device, online, {
+                    "source": st.get("state"), "problem": problem,
+                    "last_frame_at": self.wall(last).isoformat() if last is not None else None,
+                })
+            except Exception:  # health is advice; the patrol goes on
+                log.exception("reporting the health of camera %s failed", cam_id)
 
     def run(self, seconds: float | None = None, until: Callable[[], bool] | None = None) -> None:
         end = None if seconds is None else self.clock() + seconds
@@ -168,6 +199,13 @@ class PatrolRunner:
         for source in self.agent.sources.values():
             source.stop()
         self.agent.sources.clear()
+        # Nobody watches these cameras any more: say so rather than leave them "online".
+        for camera in self.cameras.values():
+            if camera.device_id:
+                try:
+                    set_health(camera.device, False, {"source": "stopped", "problem": "agent_stopped"})
+                except Exception:
+                    log.exception("reporting camera %s as unwatched failed", camera.pk)
 
     def __enter__(self):
         return self.start()
@@ -197,10 +235,18 @@ class PatrolRunner:
             details["staff_id"] = Window.objects.filter(pk=camera.window_id).values_list("staff_id", flat=True).first()
         with transaction.atomic():
             if det.state == "raised":
-                row = Detection.objects.create(
-                    hall_id=camera.hall_id, camera=camera, window_id=camera.window_id, kind=det.kind,
-                    state=ReviewState.CANDIDATE, started_at=self.wall(det.started_at), raised_at=self.wall(det.at),
-                    details=details)
+                started = self.wall(det.started_at)
+                row = self._same_episode(camera, det.kind, started)
+                if row is not None:
+                    # The seat emptied again soon after it was taken: the same episode, one candidate.
+                    row.cleared_at, row.duration_s = None, None
+                    row.details = {**row.details, "episodes": row.details.get("episodes", 1) + 1}
+                    row.save(update_fields=["cleared_at", "duration_s", "details"])
+                else:
+                    row = Detection.objects.create(
+                        hall_id=camera.hall_id, camera=camera, window_id=camera.window_id, kind=det.kind,
+                        state=ReviewState.CANDIDATE, started_at=started, raised_at=self.wall(det.at),
+                        details=details)
                 self.open_rows[key] = row.pk
                 self.by_event[id(det)] = row.pk
             else:
@@ -209,7 +255,9 @@ class PatrolRunner:
                 if row is None:
                     return
                 row.cleared_at = self.wall(det.at)
-                row.duration_s = round(det.duration, 3)
+                # A merged episode lasts from its first start to its last clearing.
+                row.duration_s = round(det.duration if row.details.get("episodes", 1) == 1
+                                       else (row.cleared_at - row.started_at).total_seconds(), 3)
                 row.details = {**row.details, "cleared": details}
                 row.save(update_fields=["cleared_at", "duration_s", "details"])
             events.record(camera.hall_id, "patrol.detection", {
@@ -218,6 +266,15 @@ class PatrolRunner:
                 "window": camera.window.number if camera.window_id else None,
                 "duration_s": row.duration_s,
             }, ACTOR)
+
+    def _same_episode(self, camera: Camera, kind: str, started: datetime) -> Detection | None:
+        """A candidate of this camera and kind that cleared less than merge_gap_s before ``started``."""
+        gap = float((camera.thresholds or {}).get("merge_gap_s", MERGE_GAP_S))
+        if gap <= 0:
+            return None
+        return (Detection.objects.filter(camera=camera, kind=kind, state=ReviewState.CANDIDATE,
+                                         cleared_at__gte=started - timedelta(seconds=gap), cleared_at__lte=started)
+                .order_by("-cleared_at").first())
 
     def on_snapshot(self, det: EngineDetection, shots: list[tuple[float, bytes]]) -> None:
         pk = self.by_event.pop(id(det), None)

@@ -7,10 +7,10 @@ from tests.hallops.core.read.busy import busy_hall, statements
 
 # Pinned per stream kind; the two savepoint statements are the snapshot's consistent read.
 EXPECTED = {
-    "display": 10,  # seq, matters + 4 figures, windows, recent calls
+    "display": 11,  # seq, matters + 4 figures, windows, their current numbers, recent calls
     "window": 5,  # seq, window, current ticket
     "kiosk": 8,  # seq, matters + 4 figures
-    "pad": 5,  # seq, window, last finished ticket
+    "pad": 6,  # seq, window (with its staff card), last finished ticket, whether it is serving
     "ticket": 7,  # ticket, seq, people ahead, handling time, open windows
     "console": 7,  # seq, window, current ticket, its matters, waiting tickets
     "dashboard": 16,  # the hall's load (11, with today's bookings), devices, patrol detections, overdue cases

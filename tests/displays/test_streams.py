@@ -129,13 +129,17 @@ async def test_pad_is_prompted_when_its_window_finishes_and_rates_once(hall):
     await db(issue)(h.hall, h.a)
     await db(issue)(h.hall, h.b)
     comm, snap = await open_socket(f"/ws/halls/xicheng/pad/{h.w1.pk}/", token=h.tokens["w1_pad"])
-    assert snap["last_finished"] is None
+    assert snap["last_finished"] is None and snap["serving"] is False and snap["staff"]["name"]
     await db(actions.call_next)(h.w2)
     await db(actions.finish)(h.w2)  # other window: no prompt
     await db(actions.call_next)(h.w1)
     await db(actions.finish)(h.w1)
     frames = await drain(comm, 0.5)
-    assert [(f["type"], f["ticket"]["number"]) for f in frames] == [("ticket.finished", "A001")]
+    assert [(f["type"], f["ticket"]["number"]) for f in frames if f["type"] == "ticket.finished"] == [("ticket.finished", "A001")]
+    # While serving the pad shows the staff card; it learns of the call, never of the citizen.
+    assert [f["type"] for f in frames if f["type"] != "window.state"] == ["ticket.called", "ticket.finished"]
+    assert set(frames[[f["type"] for f in frames].index("ticket.called")]) == {"type", "seq"}
+    assert all(f["staff"]["name"] for f in frames if f["type"] == "window.state")
     from .conftest import act
     result = await act(comm, "evaluate", level=5)
     assert result["ok"] and result["evaluation"] == {"ticket": "A001", "level": 5, "created": True}

@@ -35,7 +35,8 @@ class Service(models.Model):
     daily_quota = models.PositiveIntegerField(_("每日放号量"), null=True, blank=True, help_text=_("留空为不限"))
     bookable = models.BooleanField(_("可预约"), default=False)
     booking_needs_id = models.BooleanField(_("预约须填证件号"), default=False)
-    materials = models.TextField(_("一次性告知（所需材料）"), blank=True)
+    materials = models.TextField(_("一次性告知（所需材料）"), blank=True, help_text=_("每行一项"))
+    guide = models.TextField(_("办事指南"), blank=True, help_text=_("办理条件、流程、地点等，取号前在取号机上显示"))
     active = models.BooleanField(_("启用"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
 

@@ -21,7 +21,10 @@ SERVICE = Projection(
                      description="department name (部门), if set"),
     prefix=Field(str),
     bookable=Field(bool),
-    materials=Field(str, description="一次性告知: materials to bring"),
+    materials=Field(str, description="一次性告知: materials to bring, one a line"),
+    guide=Field(str, description="办事指南: conditions, steps, place; shown at the kiosk before the number is taken"),
+    kind=Field(str, description="immediate (即办件) or promised (承诺件)"),
+    expected_minutes=Field(int, description="usual handling time at the window, in minutes"),
     daily_quota=Field(int, nullable=True),
 )
 

@@ -40,6 +40,12 @@ WINDOW_REF = WINDOW.variant("WindowRef", "id", "number")
 # The hall screen's row: which windows exist and whether they serve.
 WINDOW_STATE = WINDOW.variant("WindowStateOut", "id", "number", "name", "state")
 
+# The hall screen's grid: each window and the number it is calling or serving.
+WINDOW_BOARD = WINDOW.variant(
+    "WindowBoardOut", "id", "number", "name", "state",
+    current=Field(str, nullable=True, description="number called or being served there, if any"),
+)
+
 WINDOW_SELECT = ("zone", "staff__staff")
 
 

@@ -71,7 +71,8 @@ def review_detection(request, hall, actor, detection_id):
                 hall=hall, detection=det, window=det.window, staff_id=staff_id, category=category,
                 note=det.review_note or _("%(kind)s，持续约%(m)d分钟") % {
                     "kind": det.get_kind_display(), "m": round((det.duration_s or 0) / 60)},
-                snapshot=_evidence(det), confirmed=True, created_by=actor.user)
+                snapshot=_evidence(det), confirmed=True, created_by=actor.user,
+                occurred_at=det.started_at, ended_at=det.cleared_at)
         events.record(hall.pk, "patrol.detection", {
             "id": det.pk, "kind": det.kind, "state": "reviewed", "review": det.state,
             "window": det.window.number if det.window else None, "finding": finding.pk if finding else None,

@@ -109,3 +109,10 @@ def test_issued_at_must_be_timezone_aware(ticket):
 def test_only_58_and_80_mm_paper_is_known(ticket):
     with pytest.raises(ValueError):
         render_ticket(ticket, 76)
+
+
+def test_a_zero_wait_reads_as_on_every_page(ticket):
+    from dataclasses import replace
+
+    lines = decode_text(render_ticket(replace(ticket, ahead=0, estimated_wait_s=0), 58)).splitlines()
+    assert "无需等候" in lines and not any("约 0 分钟" in line for line in lines)

@@ -47,7 +47,8 @@ def test_services_list_shows_queue_quota_and_whether_the_matter_is_served_now(wo
         "department": "市场监管局", "prefix": "A", "waiting": 2,
         # 2 waiting × 10 min configured handling time ÷ 2 open windows
         "estimated_wait_s": 600, "open_windows": 2, "open": True, "bookable": True,
-        "materials": "营业执照申请书；身份证", "daily_quota": 10, "remaining_quota": 8,
+        "materials": "营业执照申请书；身份证", "guide": "", "kind": "immediate", "expected_minutes": 10,
+        "daily_quota": 10, "remaining_quota": 8,
     }
     assert rows["tax"]["remaining_quota"] is None
     assert rows["passport"]["open"] is False and rows["passport"]["open_windows"] == 0

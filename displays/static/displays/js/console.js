@@ -17,8 +17,11 @@
 
   function render() {
     if (!win) return;
-    $("win-state").textContent = cfg.states[win.state] || win.state;
-    $("win-state").dataset.state = win.state;
+    // While the window serves, the badge follows its ticket: 已叫号 until the matter starts, then 办理中.
+    var badge = win.state === "serving" && current && cfg.ticket_states[current.status] ? current.status : win.state;
+    $("win-state").textContent = cfg.ticket_states[badge] && badge !== win.state ? cfg.ticket_states[badge]
+                                                                                 : cfg.states[win.state] || win.state;
+    $("win-state").dataset.state = badge;
     var mine = win.staff && win.staff.id === cfg.me;
     $("win-staff").textContent = win.staff ? win.staff.name + (win.staff.staff_no ? " (" + win.staff.staff_no + ")" : "")
                                            : T.not_signed_in;
@@ -50,8 +53,11 @@
         el("td", {text: t.service_name || t.service}),
         el("td", {text: (cfg.priorities[t.priority] || t.priority) + (t.transferred ? " · " + T.designated : "")}),
         el("td", {text: Live.fmt(T.minutes, {m: Math.floor(t.waited_s / 60)})}),
-        el("td", {}, [el("button", {class: "btn small", text: T.call,
-                                    onclick: function () { run("call_number", {number: t.number}); }})]),
+        el("td", {class: "row-actions"}, [
+          el("button", {class: "btn small", text: T.call, onclick: function () { run("call_number", {number: t.number}); }}),
+          el("button", {class: "btn small ghost", text: T.upgrade, "data-upgrade": t.number,
+                        onclick: function () { upgrade(t.number); }}),
+        ]),
       ]));
     });
   }
@@ -62,14 +68,16 @@
       if (res.window) win = res.window;
       if (res.ticket !== undefined && ["call_next", "call_number", "recall", "start"].indexOf(action) >= 0) current = res.ticket;
       if (["finish", "skip", "transfer"].indexOf(action) >= 0) current = null;
-      if (action === "call_next" && !res.ticket) say(T.nobody); else say(T.done + (res.ticket ? " · " + res.ticket.number : ""));
+      if (action === "call_next" && !res.ticket) say(T.nobody);
+      else say(Live.fmt(T.did[action] || "", {number: res.ticket ? res.ticket.number : "",
+                                              minutes: res.absence ? res.absence.minutes : ""}).trim());
       render();
       return res;
     }).catch(function (err) { say(err.message || err.error, true); });
   }
 
   function togglePanel(name) {
-    ["transfer", "designate", "pause"].forEach(function (p) {
+    ["transfer", "designate", "pause", "absence", "priority"].forEach(function (p) {
       var panel = $("panel-" + p);
       panel.hidden = p === name ? !panel.hidden : true;
       if (!panel.hidden) { var f = panel.querySelector("input,select"); if (f) f.focus(); }
@@ -86,12 +94,30 @@
   $("pause-toggle").addEventListener("click", function () {
     if (win && win.state === "paused") run("resume"); else togglePanel("pause");
   });
-  $("open-toggle").addEventListener("click", function () { run(win && win.state === "closed" ? "open" : "close"); });
+  /* Ask before what ends the window's service; resolves true on 确定. */
+  function confirmFirst(text) {
+    var dialog = $("confirm");
+    $("confirm-text").textContent = text;
+    return new Promise(function (resolve) {
+      dialog.returnValue = "";
+      dialog.onclose = function () { resolve(dialog.returnValue === "ok"); };
+      dialog.showModal();
+      $("confirm-no").focus();  // Enter right after F9/F10 must not confirm by itself
+    });
+  }
+
+  $("open-toggle").addEventListener("click", function () {
+    if (win && win.state === "closed") { run("open"); return; }
+    confirmFirst(T.confirm_close).then(function (ok) { if (ok) run("close"); });
+  });
   $("sign-in").addEventListener("click", function () { run("sign_in"); });
   $("sign-out").addEventListener("click", function () {
-    run("sign_out").then(function (r) { if (r) location.href = cfg.choose_url; });
+    confirmFirst(T.confirm_sign_out).then(function (ok) {
+      if (ok) run("sign_out").then(function (r) { if (r) location.href = cfg.choose_url; });
+    });
   });
   document.addEventListener("keydown", function (e) {
+    if ($("confirm").open) return;  // the dialog has its own keys (Esc cancels)
     var b = document.querySelector('[data-key="' + e.key + '"]');
     if (b && !b.hidden) { e.preventDefault(); b.click(); }
   });
@@ -111,6 +137,24 @@
   df.addEventListener("submit", function (e) {
     e.preventDefault();
     run("call_number", {number: df.number.value.trim().toUpperCase()}).then(function (r) { if (r) { df.hidden = true; df.reset(); } });
+  });
+  var af = $("panel-absence");
+  af.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run("short_absence", {minutes: Number(af.minutes.value), note: af.note.value.trim()})
+      .then(function (r) { if (r) { af.hidden = true; af.reset(); } });
+  });
+  var uf = $("panel-priority");
+  function upgrade(number) {
+    uf.number.value = number;
+    uf.hidden = false;
+    ["transfer", "designate", "pause", "absence"].forEach(function (p) { $("panel-" + p).hidden = true; });
+    uf.reason.focus();
+  }
+  uf.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run("change_priority", {number: uf.number.value, priority: uf.priority.value, reason: uf.reason.value.trim()})
+      .then(function (r) { if (r) { uf.hidden = true; uf.reset(); } });
   });
   var pf = $("panel-pause");
   pf.addEventListener("submit", function (e) {

@@ -128,7 +128,7 @@
         el("td", {text: s.prefix + " " + s.name}),
         el("td", {class: "num", text: String(s.waiting)}),
         el("td", {text: s.waiting ? Live.fmt(T.minutes, {m: mins(s.longest_wait_s)}) : "—"}),
-        el("td", {text: s.waiting ? Live.fmt(T.minutes, {m: Live.minutes(s.estimated_wait_s)}) : "—"}),
+        el("td", {text: Live.waitText(s.estimated_wait_s, T.minutes, T.no_wait)}),
       ]));
     });
   }
@@ -252,10 +252,10 @@
     });
     var lastHour = null;
     all.slice().sort(function (a, b) { return Date.parse(a.t) - Date.parse(b.t); }).forEach(function (p) {
-      var d = new Date(p.t);
-      if (d.getMinutes() === 0 && d.getHours() !== lastHour && (d.getHours() % 2 === 0 || span < 6 * 3600e3)) {
-        lastHour = d.getHours();
-        svg.appendChild(s("text", {x: x(p.t), y: H - 6, "text-anchor": "middle", class: "axis"}, d.getHours() + ":00"));
+      var d = Live.hallParts(p.t);  // hours of the hall's day, not of the browser's zone
+      if (d.minute === 0 && d.hour !== lastHour && (d.hour % 2 === 0 || span < 6 * 3600e3)) {
+        lastHour = d.hour;
+        svg.appendChild(s("text", {x: x(p.t), y: H - 6, "text-anchor": "middle", class: "axis"}, d.hour + ":00"));
       }
     });
     function line(series) {

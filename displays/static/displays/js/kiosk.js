@@ -1,5 +1,10 @@
-/* 取号机: zone → matter → priority → take a number; or check in an appointment.
- * The server decides everything (what is open, quotas, numbers, estimates); this only renders. */
+/* 取号机: zone → matter (with what to bring) → priority → take a number; or check in an appointment.
+ * The server decides everything (what is open, quotas, numbers, estimates, which classes a
+ * citizen may choose); this only renders.
+ *
+ * 长辈模式 (one touch from the home screen): large type, a few matters per screen with big
+ * page buttons, each step spoken aloud, and a longer idle time. The idle reset leaves it, and
+ * returns the kiosk to its own language (the device's setting), whatever the last citizen chose. */
 (function () {
   "use strict";
   var cfg = Live.config();
@@ -10,6 +15,8 @@
   var chosen = {zone: null, service: null, priority: cfg.priorities[0].value};
   var idleTimer = null;
   var busy = false;
+  var elderly = false;
+  var page = 0;
 
   function $(id) { return document.getElementById(id); }
 
@@ -18,11 +25,34 @@
       $("step-" + s).hidden = s !== step;
     });
     message(null);
+    var say = {zone: T.say_zone, service: T.say_service, priority: T.say_priority, checkin: T.say_checkin}[step];
+    if (say) guide(say);
+  }
+
+  /* Spoken guidance, in elderly mode only; the last sentence is kept on <body> so one can see
+   * (and a test can check) what was said even where the machine has no voice. */
+  function guide(text) {
+    if (!elderly || !text) return;
+    document.body.dataset.spoken = text;
+    if (!("speechSynthesis" in window)) return;
+    try {
+      window.speechSynthesis.cancel();
+      var u = new SpeechSynthesisUtterance(text);
+      u.lang = document.documentElement.lang === "en" ? "en-GB" : "zh-CN";
+      u.rate = 0.85;
+      window.speechSynthesis.speak(u);
+    } catch (e) { /* no voice: the screen still says it in large type */ }
   }
 
   function message(text) {
     $("kiosk-message").hidden = !text;
     $("kiosk-message").textContent = text || "";
+  }
+
+  function setElderly(on) {
+    elderly = on;
+    document.body.classList.toggle("elderly", on);
+    page = 0;
   }
 
   function home() {
@@ -32,15 +62,33 @@
     renderZones();
   }
 
+  /* Nobody has touched the kiosk for a while: the next citizen gets the normal home screen in
+   * the kiosk's own language. Changing the language reloads the page (Django's set_language). */
+  function reset() {
+    setElderly(false);
+    if (document.documentElement.lang !== (cfg.home_language === "en" ? "en" : "zh-CN")) {
+      var form = document.querySelector("[data-lang-switch]");
+      if (form) {
+        var button = form.querySelector('button[value="' + cfg.home_language + '"]');
+        if (button) { form.requestSubmit ? form.requestSubmit(button) : button.click(); return; }
+      }
+    }
+    home();
+  }
+
   function touched() {
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(home, cfg.idle_s * 1000);
+    idleTimer = setTimeout(reset, (elderly ? cfg.elderly_idle_s : cfg.idle_s) * 1000);
   }
 
   function unavailable(s) {
     if (s.remaining_quota === 0) return T.quota_used_up;
     if (!s.open) return T.closed;
     return null;
+  }
+
+  function waitText(seconds) {
+    return Live.waitText(seconds, T.estimate, T.no_wait);
   }
 
   function renderZones() {
@@ -52,7 +100,7 @@
       var waiting = inZone.reduce(function (n, s) { return n + s.waiting; }, 0);
       box.appendChild(el("button", {
         class: "btn tile", "data-zone": z.code,
-        onclick: function () { chosen.zone = z.code; renderServices(); show("service"); },
+        onclick: function () { chosen.zone = z.code; page = 0; renderServices(); show("service"); },
       }, [el("span", {class: "tile-title", text: z.name}), el("span", {class: "tile-sub", text: Live.fmt(T.waiting, {n: waiting})})]));
     });
   }
@@ -62,10 +110,14 @@
     box.textContent = "";
     var zone = cfg.zones.filter(function (z) { return z.code === chosen.zone; })[0];
     $("service-title").textContent = zone ? zone.name : "";
-    services.filter(function (s) { return s.zone === chosen.zone; }).forEach(function (s) {
+    var inZone = services.filter(function (s) { return s.zone === chosen.zone; });
+    // Elderly mode: a few large rows and page buttons instead of a long list to scroll.
+    var size = elderly ? cfg.elderly_page_size : inZone.length || 1;
+    var pages = Math.max(1, Math.ceil(inZone.length / size));
+    page = Math.min(page, pages - 1);
+    inZone.slice(page * size, page * size + size).forEach(function (s) {
       var reason = unavailable(s);
-      var sub = [Live.fmt(T.waiting, {n: s.waiting}),
-                 s.estimated_wait_s ? Live.fmt(T.estimate, {m: Live.minutes(s.estimated_wait_s)}) : T.no_wait];
+      var sub = [Live.fmt(T.waiting, {n: s.waiting}), waitText(s.estimated_wait_s)];
       if (s.remaining_quota !== null && s.remaining_quota !== undefined && s.remaining_quota > 0) sub.push(Live.fmt(T.remaining, {n: s.remaining_quota}));
       box.appendChild(el("button", {
         class: "btn row" + (reason ? " disabled" : ""), "data-service": s.code, disabled: reason ? "disabled" : null,
@@ -76,12 +128,40 @@
                                          el("span", {class: "row-sub", text: reason || sub.join(" · ")})]),
       ]));
     });
+    $("service-pager").hidden = pages < 2;
+    $("page-prev").textContent = T.less;
+    $("page-next").textContent = T.more;
+    $("page-prev").disabled = page === 0;
+    $("page-next").disabled = page >= pages - 1;
+    $("page-label").textContent = Live.fmt(T.page, {n: page + 1, total: pages});
+  }
+
+  function lines(text) {
+    return String(text || "").split(/\n+/).map(function (l) { return l.replace(/^\s*\d+[.、]\s*/, "").trim(); })
+      .filter(function (l) { return l; });
+  }
+
+  function renderInfo(s) {
+    var meta = [s.department ? Live.fmt(T.department, {name: s.department}) : null,
+                T.kinds[s.kind] || null,
+                s.expected_minutes ? Live.fmt(T.handling, {m: s.expected_minutes}) : null];
+    $("info-meta").textContent = meta.filter(Boolean).join(" · ");
+    var items = lines(s.materials);
+    $("materials-title").textContent = items.length ? T.materials : T.no_materials;
+    var list = $("materials");
+    list.textContent = "";
+    items.forEach(function (m) { list.appendChild(el("li", {text: m})); });
+    $("guide-box").hidden = !s.guide;
+    $("guide").textContent = s.guide || "";
   }
 
   function renderPriorities() {
     $("chosen-service").textContent = chosen.service ? chosen.service.name : "";
+    if (chosen.service) renderInfo(chosen.service);
     var box = $("priorities");
     box.textContent = "";
+    // One class only (the hall allows no other at the kiosk): nothing to choose.
+    $("priority-box").hidden = cfg.priorities.length < 2;
     cfg.priorities.forEach(function (p) {
       box.appendChild(el("button", {
         class: "btn choice", "data-priority": p.value, "aria-pressed": String(p.value === chosen.priority),
@@ -107,16 +187,22 @@
     $("ticket-service").textContent = t.service_name || "";
     $("ticket-number").textContent = t.number;
     $("ticket-ahead").textContent = Live.fmt(T.ahead, {n: t.ahead});
-    $("ticket-estimate").textContent = t.estimated_wait_s ? Live.fmt(T.estimate, {m: Live.minutes(t.estimated_wait_s)}) : T.no_wait;
+    $("ticket-estimate").textContent = waitText(t.estimated_wait_s);
     $("ticket-qr").src = Live.fmt(cfg.qr_url, {id: t.id});
     current = t;
     showPrintStatus(cfg.has_printer ? {pending: true} : null);
     show("ticket");
+    guide(Live.fmt(T.say_ticket, {number: t.number}));
   }
 
   /* The printer reports through the kiosk socket ("print.result"); the number and QR stay on
-   * screen whatever happens, and a failed or silent print offers 补打 (reprint). */
+   * screen whatever happens, and a failed or silent print offers 补打 (reprint). The error is
+   * worded from its code in this page's language, not as the event was recorded. */
   var current = null, printTimer = null;
+  function printError(f) {
+    return (f.error && T.print_errors[f.error]) || f.message || T.print_errors.print_failed;
+  }
+
   function showPrintStatus(print) {
     var line = $("print-status");
     clearTimeout(printTimer);
@@ -144,7 +230,7 @@
 
   function printed(f) {
     if (!current || !f.ticket || f.ticket.id !== current.id) return;
-    showPrintStatus({ok: f.ok, message: f.message || f.error || ""});
+    showPrintStatus({ok: f.ok, message: f.ok ? "" : printError(f)});
   }
 
   function submit(url, body) {
@@ -160,6 +246,9 @@
     if (!chosen.service) return;
     submit(cfg.issue_url, {service: chosen.service.code, priority: chosen.priority, channel: "kiosk"});
   });
+  $("elderly-on").addEventListener("click", function () { setElderly(true); touched(); home(); });
+  $("page-prev").addEventListener("click", function () { page -= 1; renderServices(); });
+  $("page-next").addEventListener("click", function () { page += 1; renderServices(); });
   $("checkin-open").addEventListener("click", function () { show("checkin"); $("checkin-code").focus(); });
   function checkIn(code) {
     code = (code || "").trim();
@@ -217,5 +306,5 @@
     onEvent: function (f) { if (f.type === "print.result") printed(f); },
   });
   home();
-
+  touched();  // a kiosk left in another language by a reload also comes home
 })();

@@ -245,14 +245,39 @@
     return Math.ceil((seconds || 0) / 60);
   }
 
-  // Every [data-clock] shows the local date and time (screens and the kiosk).
+  /* The one wording of an estimated wait on every page: a wait under a minute reads "无需等候"
+   * (the server's own words, passed in), never "约 0 分钟". */
+  function waitText(seconds, template, noWait) {
+    var m = minutes(seconds);
+    return m > 0 ? fmt(template, {m: m}) : noWait;
+  }
+
+  // The hall's time zone (<html data-tz>, from HALLOPS_TIME_ZONE), not the browser's.
+  function hallZone() {
+    return document.documentElement.dataset.tz || undefined;
+  }
+
+  /* {hour, minute} of a time in the hall's zone (charts label hours with it). */
+  function hallParts(time) {
+    var parts = new Intl.DateTimeFormat("en-GB", {timeZone: hallZone(), hour: "numeric", minute: "numeric", hour12: false})
+      .formatToParts(new Date(time));
+    var out = {};
+    parts.forEach(function (p) { if (p.type === "hour" || p.type === "minute") out[p.type] = Number(p.value) % 24; });
+    return out;
+  }
+
+  function clockText(date) {
+    var lang = document.documentElement.lang, tz = hallZone();
+    return date.toLocaleDateString(lang, {month: "long", day: "numeric", weekday: "short", timeZone: tz}) +
+      " " + date.toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: tz});
+  }
+
+  // Every [data-clock] shows the date and time in the hall's zone (screens and the kiosk).
   function clocks() {
     var nodes = document.querySelectorAll("[data-clock]");
     if (!nodes.length) return;
     function tick() {
-      var now = new Date();
-      var text = now.toLocaleDateString(document.documentElement.lang, {month: "long", day: "numeric", weekday: "short"}) +
-        " " + now.toLocaleTimeString(document.documentElement.lang, {hour: "2-digit", minute: "2-digit", hour12: false});
+      var text = clockText(new Date());
       nodes.forEach(function (n) { n.textContent = text; });
     }
     tick();
@@ -260,5 +285,6 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", clocks); else clocks();
 
-  window.Live = {connect: connect, config: config, fmt: fmt, deviceToken: deviceToken, el: el, minutes: minutes};
+  window.Live = {connect: connect, config: config, fmt: fmt, deviceToken: deviceToken, el: el, minutes: minutes,
+                 waitText: waitText, hallParts: hallParts, clockText: clockText};
 })();

@@ -30,6 +30,23 @@
     $("pad-prompt").textContent = T.prompt;
     $("pad-ticket").textContent = t.number + (t.service_name ? " · " + t.service_name : "");
     show("ask");
+    // Nobody rated: back to the staff card after a while, so the next citizen is not asked about this one.
+    clearTimeout(timer);
+    timer = setTimeout(function () { ticket = null; pending = null; show("idle"); }, cfg.ask_s * 1000);
+  }
+
+  /* The staff card: name, 工号 and photo of whoever is signed in at the window. */
+  var staff = null;
+  function staffCard(who, serving) {
+    $("pad-staff").hidden = !who;
+    $("pad-serving").hidden = !(who && serving);
+    if (!who) return;
+    $("pad-staff-name").textContent = who.name;
+    $("pad-staff-no").textContent = who.staff_no ? T.staff_no + " " + who.staff_no : "";
+    var photo = $("pad-photo");
+    photo.hidden = !who.photo;
+    if (who.photo && photo.getAttribute("src") !== who.photo) photo.src = who.photo;
+    photo.onerror = function () { photo.hidden = true; };
   }
 
   function askReasons(level) {
@@ -85,7 +102,11 @@
 
   live = Live.connect({
     path: cfg.socket, token: token,
-    onSnapshot: function () { if (!ticket) show("idle"); },
-    onEvent: function (e) { if (e.type === "ticket.finished") ask(e.ticket); },
+    onSnapshot: function (f) { staff = f.staff; staffCard(staff, f.serving); if (!ticket) show("idle"); },
+    onEvent: function (e) {
+      if (e.type === "ticket.finished") { staffCard(staff, false); ask(e.ticket); }
+      else if (e.type === "window.state") { staff = e.staff; staffCard(staff, false); }
+      else if (e.type === "ticket.called" || e.type === "ticket.started") staffCard(staff, true);
+    },
   });
 })();

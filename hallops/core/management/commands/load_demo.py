@@ -177,7 +177,7 @@ def _hall(spec, *, departments, password_hash, always_open, now, summary):
             department_id=dept.pk if dept else None, name=s["name"], prefix=s["prefix"],
             kind=s.get("kind", Service.Kind.IMMEDIATE), expected_minutes=s.get("expected_minutes", 10),
             daily_quota=s.get("daily_quota"), bookable=s.get("bookable", False),
-            materials=_materials(s.get("materials", "")), active=True, order=i,
+            materials=_materials(s.get("materials", "")), guide=s.get("guide", ""), active=True, order=i,
         )
     services = services.rows
     _slot_templates([sv for sv in services.values() if sv.bookable])
