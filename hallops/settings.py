@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Control characters, oversized bodies, JSON that is not an object: refused before any view.
+    "hallops.api.guard.RequestGuard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +100,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("HALLOPS_DB_POOL_MAX", default=20),
         "timeout": 10,
     }
+
+# Bodies larger than this are refused with 413 body_too_large (hallops/api/guard.py); uploads
+# (multipart) are bounded by Django's file upload settings instead.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HALLOPS_MAX_BODY_BYTES", default=2_621_440)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
