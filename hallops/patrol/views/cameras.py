@@ -83,7 +83,11 @@ async def _mjpeg(url: str, fps: float, max_frames: int | None, max_s: float):
 def camera_live(request, hall, actor, camera_id):
     """Live MJPEG of one camera. The page shows one at a time: browsers keep ~6 connections per host."""
     camera = _camera(hall, camera_id)
-    max_frames = request.GET.get("frames")
+    max_frames = request.GET.get("frames")  # tests and previews ask for a few frames, then the stream ends
+    if max_frames:
+        if not max_frames.isascii() or not max_frames.isdigit() or not 1 <= int(max_frames) <= 100_000:
+            return JsonResponse({"error": "invalid_frames", "message": _("frames 须为 1 到 100000 的整数")}, status=400,
+                                json_dumps_params={"ensure_ascii": False})
     log_view(request, actor, ViewAction.VIEW_LIVE, camera=camera)
     response = StreamingHttpResponse(
         _mjpeg(camera.url, min(max(camera.fps, 2.0), 8.0), int(max_frames) if max_frames else None, LIVE_MAX_S),
