@@ -17,7 +17,8 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment wins
 
 DEBUG = env.bool("HALLOPS_DEBUG", default=False)
-SECRET_KEY = env.str("HALLOPS_SECRET_KEY", default="hallops-insecure-dev-key-change-me")
+BUILTIN_SECRET_KEY = "hallops-insecure-dev-key-change-me"
+SECRET_KEY = env.str("HALLOPS_SECRET_KEY", default=BUILTIN_SECRET_KEY)
 ALLOWED_HOSTS = env.list("HALLOPS_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("HALLOPS_CSRF_TRUSTED_ORIGINS", default=[])
 # Public base URL printed in ticket QR codes (the citizen's phone must reach it).
@@ -104,6 +105,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Bodies larger than this are refused with 413 body_too_large (hallops/api/guard.py); uploads
 # (multipart) are bounded by Django's file upload settings instead.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HALLOPS_MAX_BODY_BYTES", default=2_621_440)
+
+# Production is PostgreSQL with debug off: sessions, CSRF tokens and password resets signed with a
+# key that is in the source would be forgeable by anyone, so refuse to start. The embedded default
+# (SQLite, `make demo`) keeps the built-in key.
+if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DEBUG
+        and SECRET_KEY in (BUILTIN_SECRET_KEY, "")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "HALLOPS_SECRET_KEY is not set: a production hall (PostgreSQL, HALLOPS_DEBUG off) refuses the "
+        "built-in key. Set HALLOPS_SECRET_KEY to a long random value (see docs/configuration.md)."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
