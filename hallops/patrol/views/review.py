@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,7 +78,15 @@ def review_detection(request, hall, actor, detection_id):
             "id": det.pk, "kind": det.kind, "state": "reviewed", "review": det.state,
             "window": det.window.number if det.window else None, "finding": finding.pk if finding else None,
         }, actor)
-    return redirect(request.POST.get("next") or f"/patrol/{hall.code}/timeline/")
+    return redirect(_same_site(request, request.POST.get("next")) or f"/patrol/{hall.code}/timeline/")
+
+
+def _same_site(request, url):
+    """`next` only to a path of this site: a crafted form must not send a supervisor elsewhere."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None,
+                                                                        require_https=request.is_secure()):
+        return url
+    return None
 
 
 @supervised()

@@ -28,3 +28,23 @@ def test_an_unassigned_round_shows_its_page_and_its_list(client, supervisor, hal
     assert response.status_code == 302
     rnd.refresh_from_db()
     assert rnd.assigned_to == supervisor
+
+
+@pytest.mark.parametrize("next_url, expected", [
+    ("https://evil.example/phish", "/patrol/{hall}/timeline/"),
+    ("//evil.example/phish", "/patrol/{hall}/timeline/"),
+    ("/\\evil.example", "/patrol/{hall}/timeline/"),
+    ("javascript:alert(1)", "/patrol/{hall}/timeline/"),
+    ("/patrol/{hall}/timeline/?state=candidate", "/patrol/{hall}/timeline/?state=candidate"),
+])
+def test_the_review_form_returns_only_to_a_path_of_this_site(client, supervisor, hall, window, camera, next_url,
+                                                              expected):
+    from hallops.patrol.models import Detection
+
+    det = Detection.objects.create(hall=hall, camera=camera, window=window, kind="off_post",
+                                   started_at=timezone.now(), raised_at=timezone.now(), duration_s=60)
+    client.force_login(supervisor)
+    response = client.post(f"/patrol/{hall.code}/detections/{det.pk}/review/",
+                           {"action": "dismiss", "next": next_url.format(hall=hall.code)})
+    assert response.status_code == 302
+    assert response["Location"] == expected.format(hall=hall.code)
