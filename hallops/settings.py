@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hallops.reports",
     "hallops.evaluations",
     "hallops.sites",
+    "axes",  # login throttling (django-axes)
 ]
 
 MIDDLEWARE = [
@@ -55,7 +56,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Login throttling (django-axes) -----------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is locked
+# for the cool-off (answered 429, the password not even checked); staff pages and the admin alike.
+AUTHENTICATION_BACKENDS = ["hallops.core.authn.LoginThrottle", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("HALLOPS_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("HALLOPS_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "displays/locked.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "hallops.urls"
 ASGI_APPLICATION = "hallops.asgi.application"

@@ -4,6 +4,7 @@ a device token (header, or `?token=` where a browser cannot set headers) for dev
 
 from urllib.parse import parse_qs
 
+from axes.backends import AxesStandaloneBackend
 from django.utils.translation import gettext as _
 
 from .actors import Actor
@@ -56,3 +57,16 @@ def actor_from_scope(scope) -> Actor:
     if user is not None and getattr(user, "is_authenticated", False):
         return Actor(user=user)
     return Actor.anonymous()
+
+
+class LoginThrottle(AxesStandaloneBackend):
+    """django-axes' check before the password one (settings.AUTHENTICATION_BACKENDS).
+
+    Axes refuses an authenticate() without a request; one without a request is not a login over the
+    network (a script or a test on the server itself), so it is neither throttled nor counted.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
