@@ -84,12 +84,24 @@ def open_windows_for(service) -> int:
     return open_windows(service=service).get(service.pk, 0)
 
 
-def issued(day, **where) -> dict[int, int]:
-    """Per matter: numbers issued on the day (a transfer keeps its number, so it is not a new issue)."""
-    return dict(
-        Ticket.objects.filter(day=day, transferred_from__isnull=True, **where)
-        .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")
+def issue_counts(day, **where) -> dict[int, tuple[int, int]]:
+    """Per matter: (numbers issued on the day, places of the daily quota they use), in one statement.
+    A transfer keeps its number, so it is not a new issue; a cancelled number frees its quota place."""
+    rows = (
+        Ticket.objects.filter(day=day, transferred_from__isnull=True, **where).values("service_id")
+        .annotate(n=Count("pk"), used=Count("pk", filter=~Q(status=TicketStatus.CANCELLED)))
     )
+    return {r["service_id"]: (r["n"], r["used"]) for r in rows}
+
+
+def issued(day, **where) -> dict[int, int]:
+    """Per matter: numbers issued on the day."""
+    return {sid: n for sid, (n, _used) in issue_counts(day, **where).items()}
+
+
+def quota_used(day, **where) -> dict[int, int]:
+    """Per matter: places of its daily quota used on the day."""
+    return {sid: used for sid, (_n, used) in issue_counts(day, **where).items()}
 
 
 def waiting_before(service, day, rank, queue_at) -> int:
@@ -140,12 +152,14 @@ def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
     waiting = service_waiting(hall, day, now)
     windows = open_windows(service__hall=hall)
     handle = handle_seconds(services)
-    numbers = issued(day, hall=hall)
+    counts = issue_counts(day, hall=hall)
+    numbers = {sid: n for sid, (n, _used) in counts.items()}
     out = {}
     for s in services:
         w = waiting.get(s.pk, {"waiting": 0, "longest_wait_s": 0})
         n_open = windows.get(s.pk, 0)
         out[s.pk] = {**w, "open_windows": n_open, "issued_today": numbers.get(s.pk, 0),
+                     "quota_used": counts.get(s.pk, (0, 0))[1],
                      "estimated_wait_s": wait_seconds(w["waiting"], handle[s.pk], n_open)}
     return out, sum(numbers.values())
 

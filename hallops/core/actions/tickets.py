@@ -10,7 +10,7 @@ from .. import events
 from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..estimates import issued, queue_position
+from ..estimates import queue_position, quota_used
 from ..models import (
     Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus, Window, WindowState,
 )
@@ -44,6 +44,12 @@ def _next_number(hall_id, prefix, day) -> int:
         return cur.fetchone()[0]
 
 
+def counted_against_quota(**filters):
+    """Tickets that use a place of a matter's daily quota: every number issued today except the
+    cancelled ones (a cancelled number frees its place) and transfers (the same citizen again)."""
+    return Ticket.objects.filter(transferred_from__isnull=True, **filters).exclude(status=TicketStatus.CANCELLED)
+
+
 def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIOSK, actor=None,
                  now=None, appointment=None) -> IssueResult:
     """Take a number for a matter: A001 … A999, A1000, restarting at local midnight."""
@@ -70,7 +76,7 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
         seq = _next_number(hall.pk, service.prefix, day)
         if service.daily_quota is not None:
             # Counted under the prefix lock taken above, so two kiosks cannot both take the last one.
-            if issued(day, service=service).get(service.pk, 0) >= service.daily_quota:
+            if quota_used(day, service=service).get(service.pk, 0) >= service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
         ticket = Ticket.objects.create(
             hall=hall, service=service, day=day, number=format_number(service.prefix, seq),

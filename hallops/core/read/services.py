@@ -66,6 +66,6 @@ def catalogue(hall, now=None) -> list[dict]:
         rows.append(CATALOGUE_ROW.of(
             s, waiting=f["waiting"], estimated_wait_s=f["estimated_wait_s"], open_windows=f["open_windows"],
             open=hall_open and f["open_windows"] > 0,
-            remaining_quota=None if s.daily_quota is None else max(0, s.daily_quota - f["issued_today"]),
+            remaining_quota=None if s.daily_quota is None else max(0, s.daily_quota - f["quota_used"]),
         ))
     return rows

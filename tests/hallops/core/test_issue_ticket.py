@@ -92,6 +92,20 @@ def test_quota_counts_the_service_not_the_prefix(hall, service_a, clock):
     assert take(hall, service_a, clock.tick()).ticket.number == "A002"
 
 
+def test_a_cancelled_ticket_frees_its_quota_place(hall, service_a, clock):
+    from hallops.core.read.services import catalogue
+
+    service_a.daily_quota = 2
+    service_a.save()
+    first = take(hall, service_a, clock.tick()).ticket
+    take(hall, service_a, clock.tick())
+    actions.cancel_ticket(first)
+    assert catalogue(hall, now=clock.tick())[0]["remaining_quota"] == 1
+    assert take(hall, service_a, clock.tick()).ticket.number == "A003"
+    with pytest.raises(Conflict):
+        take(hall, service_a, clock.tick())
+
+
 @pytest.fixture
 def hours_hall(db):
     return make_hall(enforce_hours=True, appointment_hours={"0": [["17:30", "19:00"]]})
