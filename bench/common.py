@@ -63,6 +63,8 @@ def django_env(database_url, redis_url=REDIS_URL, **extra):
     env = dict(os.environ)
     env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "hallops.settings",
                 "HALLOPS_SECRET_KEY": env.get("HALLOPS_SECRET_KEY") or "hallops-bench-key-not-for-production",
+                # Benchmarks issue as fast as they can from one kiosk: no rate limit.
+                "HALLOPS_RATE_ISSUE_PER_DEVICE": "", "HALLOPS_RATE_ISSUE_PER_ADDRESS": "",
                 "PYTHONPATH": str(ROOT), "HALLOPS_LOG_LEVEL": "WARNING"})
     env.update(extra)
     return env

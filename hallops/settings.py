@@ -201,6 +201,10 @@ HALLOPS = {
         "booking_per_phone": env.str("HALLOPS_RATE_BOOKING_PER_PHONE", default="10/hour"),
         "slots_per_address": env.str("HALLOPS_RATE_SLOTS_PER_ADDRESS", default="120/minute"),
         "cancel_per_address": env.str("HALLOPS_RATE_CANCEL_PER_ADDRESS", default="20/minute"),
+        # Taking numbers (取号, hallops/api/throttle.py): per kiosk or staff member, and per client
+        # address (several kiosks may share one behind NAT). A busy kiosk issues a few a minute.
+        "issue_per_device": env.str("HALLOPS_RATE_ISSUE_PER_DEVICE", default="20/minute"),
+        "issue_per_address": env.str("HALLOPS_RATE_ISSUE_PER_ADDRESS", default="60/minute"),
     },
     "RATE_LIMIT_STORAGE": env.str("HALLOPS_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://"),
     "CLIENT_ADDRESS_HEADER": env.str("HALLOPS_CLIENT_ADDRESS_HEADER", default=""),

@@ -93,3 +93,12 @@ def _calendar_starts_empty():
     calendar.assume_no_overrides()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Device ids repeat from one test database to the next: each test starts with no issues counted."""
+    from hallops.api import throttle
+
+    throttle.reset()
+    yield

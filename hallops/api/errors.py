@@ -37,7 +37,10 @@ def install(api):
 
     @api.exception_handler(HallopsError)
     def hallops_error(request, exc):
-        return reply(request, exc.status, exc.as_dict())
+        response = reply(request, exc.status, exc.as_dict())
+        if "retry_after_s" in exc.details:
+            response["Retry-After"] = str(exc.details["retry_after_s"])
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc):

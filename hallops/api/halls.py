@@ -17,6 +17,7 @@ from hallops.core.read.tickets import issued
 from .auth import actor_of
 from .errors import error_responses
 from .schemas import BIGINT, CheckInIn, EventsOut, HallOut, IssuedOut, IssueIn, LoadOut, ServiceOut
+from .throttle import throttle_issue
 
 router = Router(tags=["halls"])
 
@@ -41,12 +42,13 @@ def list_services(request, hall: str):
     return catalogue(hall_by_code(hall))
 
 
-@router.post("/{hall}/tickets/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
+@router.post("/{hall}/tickets/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422, 429)},
              summary="Take a number (kiosk device or staff of the hall)")
 def issue(request, hall: str, payload: IssueIn):
     actor = actor_of(request)
     hall = hall_by_code(hall)
     actors.authorize_issue(actor, hall.pk)
+    throttle_issue(request, actor)
     service = Service.objects.filter(hall=hall, code=payload.service).first()
     if service is None:
         raise NotFound(_("本大厅没有该事项"), code="service_not_found")
@@ -55,12 +57,13 @@ def issue(request, hall: str, payload: IssueIn):
     return Status(201, issued(result))
 
 
-@router.post("/{hall}/check-in/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422)},
+@router.post("/{hall}/check-in/", response={201: IssuedOut, **error_responses(401, 403, 404, 409, 422, 429)},
              summary="Check in an appointment (预约签到) and get its number")
 def check_in(request, hall: str, payload: CheckInIn):
     actor = actor_of(request)
     hall = hall_by_code(hall)
     actors.authorize_issue(actor, hall.pk)
+    throttle_issue(request, actor)
     return Status(201, issued(actions.check_in(hall, payload.code, actor=actor)))
 
 

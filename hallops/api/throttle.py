@@ -52,3 +52,24 @@ def throttle(request, scope: str, *, phone: str | None = None) -> None:
         except HallopsError:
             key = persons.person_hash("phone", phone)  # still counted: bad input is no way around the limit
         _hit(f"{scope}_per_phone", key)
+
+
+def throttle_issue(request, actor) -> None:
+    """Taking a number (取号): per kiosk (or staff member) and per address, so one token or one address
+    cannot empty a matter's daily quota. A refused request is counted nowhere; the reply says when to
+    try again (Retry-After). An empty rate in the settings means no limit (benchmarks)."""
+    import time
+
+    limits = settings.HALLOPS["RATE_LIMITS"]
+    who = (f"device:{actor.device.pk}" if actor.device is not None
+           else f"user:{actor.user.pk}" if actor.user is not None else None)
+    checks = [(parse(limits[rule]), rule, key) for rule, key in
+              (("issue_per_device", who), ("issue_per_address", client_address(request)))
+              if key and limits.get(rule)]
+    lim = limiter()
+    for rate, rule, key in checks:
+        if not lim.test(rate, "hallops", rule, key):
+            reset_at = lim.get_window_stats(rate, "hallops", rule, key).reset_time
+            raise Throttled(_("取号过于频繁，请稍后再试"), retry_after_s=max(1, int(reset_at - time.time())))
+    for rate, rule, key in checks:
+        lim.hit(rate, "hallops", rule, key)
