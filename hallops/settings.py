@@ -206,6 +206,8 @@ HALLOPS = {
         "issue_per_device": env.str("HALLOPS_RATE_ISSUE_PER_DEVICE", default="20/minute"),
         "issue_per_address": env.str("HALLOPS_RATE_ISSUE_PER_ADDRESS", default="60/minute"),
     },
+    # 补打: reprints of one ticket (each is paper, and open ones are re-sent at every gateway connect).
+    "REPRINT_MAX": env.int("HALLOPS_REPRINT_MAX", default=3),
     "RATE_LIMIT_STORAGE": env.str("HALLOPS_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://"),
     "CLIENT_ADDRESS_HEADER": env.str("HALLOPS_CLIENT_ADDRESS_HEADER", default=""),
 }

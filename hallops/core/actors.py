@@ -198,9 +198,11 @@ def authorize_sign_in(actor: Actor, window, user):
 
 
 def authorize_reprint(actor: Actor, hall_id):
-    """补打号票: the hall's kiosks (on their own printer) and its staff (console, lobby)."""
+    """补打号票: the hall's kiosks (on their own printer) and its staff who serve (console, lobby);
+    supervisors only watch, and paper is spent."""
     require_authenticated(actor)
-    if _device_of(actor, DeviceKind.KIOSK, hall_id) or _staff_of_hall(actor, hall_id):
+    if _device_of(actor, DeviceKind.KIOSK, hall_id) or (
+            _staff_of_hall(actor, hall_id) and actor.role in (Role.WINDOW_STAFF, Role.LOBBY_MANAGER, Role.ADMIN)):
         return
     raise Forbidden(_("只有本大厅的取号机或工作人员可以补打"))
 

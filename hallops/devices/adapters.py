@@ -20,6 +20,7 @@ printer whose ``options["kiosk"]`` names the kiosk (the demo fixture writes both
 import base64
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,11 +163,16 @@ def register():
     events.on_record("ticket.issued", on_issued)
 
 
+REPRINTABLE = ("waiting", "called")  # TicketStatus values: a slip is still useful to the citizen
+
+
 def reprint(ticket, actor) -> DeviceCommand:
     """补打: a new print command (its own id) for the ticket, on the kiosk's printer or the one it was printed on."""
     from hallops.core.errors import Conflict
     from hallops.core.estimates import position
 
+    if ticket.status not in REPRINTABLE:
+        raise Conflict(_("只能补打等候中或已叫号的号票"), code="not_reprintable")
     kiosk = getattr(actor, "device", None)
     last = DeviceCommand.objects.filter(ticket=ticket, kind=CommandKind.PRINT).select_related("device").last()
     if kiosk is not None and kiosk.kind == DeviceKind.KIOSK:
@@ -177,6 +183,14 @@ def reprint(ticket, actor) -> DeviceCommand:
     if printer is None:
         raise Conflict(_("没有可用的打印机"), code="no_printer")
     with transaction.atomic():
-        ticket = Ticket.objects.select_related("service", "hall").get(pk=ticket.pk)
+        # Locked so two reprints of one ticket at once cannot both take the last allowed one.
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "hall").get(pk=ticket.pk)
+        if ticket.status not in REPRINTABLE:  # again, under the lock
+            raise Conflict(_("只能补打等候中或已叫号的号票"), code="not_reprintable")
+        limit = settings.HALLOPS["REPRINT_MAX"]
+        done = DeviceCommand.objects.filter(ticket=ticket, kind=CommandKind.PRINT, payload__reprint=True).count()
+        if done >= limit:
+            raise Conflict(_("该号票已补打 %(n)d 次，不能再补打") % {"n": done}, code="reprint_limit",
+                           limit=limit)
         ahead, wait = position(ticket)
         return print_ticket(ticket, printer, ahead=ahead or 0, estimated_wait_s=wait or 0, kiosk=kiosk, reprint=True)
