@@ -15,7 +15,9 @@ from django.conf import settings  # noqa: E402
 from displays.routing import not_found_patterns  # noqa: E402
 from displays.routing import websocket_urlpatterns as display_patterns  # noqa: E402
 from hallops.devices.routing import websocket_urlpatterns as device_patterns  # noqa: E402
+from hallops.redact import install_in_daphne  # noqa: E402
 
+install_in_daphne()  # tokens in ?token= stay out of daphne's access log (hallops/redact.py)
 websocket_urlpatterns = [*display_patterns, *device_patterns, *not_found_patterns]
 
 

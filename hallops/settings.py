@@ -215,6 +215,8 @@ HALLOPS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler redacts bearer tokens (hallops/redact.py): a ?token= must not end up in a log.
+    "filters": {"redact_tokens": {"()": "hallops.redact.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("HALLOPS_LOG_LEVEL", default="INFO")},
 }
