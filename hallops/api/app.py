@@ -10,7 +10,7 @@ from hallops.core.errors import NotFound
 
 from . import appointments, cases, docs, evaluations, halls, reports, sites, staffing, tickets, windows
 from .auth import AUTH, actor_of
-from .errors import error_responses, install
+from .errors import document_every_reply, error_responses, install
 from .schemas import MeOut
 
 DESCRIPTION = """\
@@ -27,7 +27,13 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class HallopsAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_every_reply(schema)
+
+
+api = HallopsAPI(
     title="hallops API", version="1", description=DESCRIPTION, urls_namespace="api",
     auth=AUTH, docs=docs.OfflineSwagger(), renderer=Renderer(),
 )

@@ -67,3 +67,50 @@ def install(api):
         # Still JSON for the client; the traceback goes to the log, never to the caller.
         log.exception("unhandled error in %s %s", request.method, request.path)
         return reply(request, 500, {"error": "internal_error", "message": _("服务器内部错误")})
+
+
+# What every operation may answer besides its own errors, and why; document_every_reply adds them
+# to the OpenAPI document so that a client (and schemathesis) sees every reply it can get.
+_COMMON = {
+    "400": "`control_characters` (a control character in the path, the query or the body; hallops/api/guard.py)"
+           "; with a body also `malformed_json` (not JSON, or nested too deep) and `not_an_object` (JSON that "
+           "is not an object)",
+    "401": "`unauthorized`, `invalid_token`, `device_disabled`, `user_inactive`: no or bad credentials",
+    "403": "`forbidden` (not allowed for this caller), `csrf_failed` (a session's write without X-CSRFToken)",
+    "404": "what the path names does not exist (`hall_not_found`, `ticket_not_found`, …)",
+    "413": "`body_too_large`: the body is over the server's limit",
+    "422": "`validation_error`: a parameter or body field has the wrong type or range; `details` names it",
+}
+
+
+def _error_reply(description):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+def document_every_reply(schema: dict) -> dict:
+    for ops in schema["paths"].values():
+        for method, op in ops.items():
+            statuses = ["400"]
+            if method in ("post", "put", "patch", "delete"):
+                statuses.append("413")
+            if op.get("parameters") or op.get("requestBody"):
+                statuses.append("422")
+            if any(p.get("in") == "path" for p in op.get("parameters", [])):
+                statuses.append("404")
+            if op.get("security"):
+                statuses += ["401", "403"]
+            # ninja keys responses by int until it serialises the document: one kind of key here.
+            responses = op["responses"] = {str(k): v for k, v in op.get("responses", {}).items()}
+            for status in statuses:
+                reply = responses.setdefault(status, _error_reply(_COMMON[status]))
+                if reply.get("description") in (None, "", "Bad Request", "Unauthorized", "Forbidden", "Not Found",
+                                                "Unprocessable Content", "Unprocessable Entity",
+                                                "Content Too Large", "Payload Too Large"):
+                    reply["description"] = _COMMON[status]
+            if "429" in responses:
+                responses["429"]["description"] = ("`throttled`: too many requests from this device or address; "
+                                                   "`Retry-After` says when to try again")
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "ErrorOut", ErrorOut.model_json_schema())
+    return schema

@@ -78,3 +78,19 @@ def test_the_docs_assets_serve_only_the_bundled_files(client, db):
     assert client.get(f"{API}/docs/assets/swagger-ui-bundle.js")["Content-Type"] == "text/javascript"
     assert client.get(f"{API}/docs/assets/..%2F..%2Fmain.py").status_code == 404
     assert client.get(f"{API}/docs/assets/redoc.standalone.js.map").status_code == 404
+
+
+def test_every_reply_a_client_can_see_is_documented(schema):
+    """400 malformed_json / not_an_object / control_characters, 413, 422, 401/403 where credentials count."""
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            responses = op["responses"]
+            assert "control_characters" in responses["400"]["description"], (method, path)
+            if method == "post":
+                assert "413" in responses and "malformed_json" in responses["400"]["description"], (method, path)
+            if op.get("parameters") or op.get("requestBody"):
+                assert "422" in responses, (method, path)
+            if op.get("security"):
+                assert {"401", "403"} <= set(responses), (method, path)
+    issue = schema["paths"][f"{API}/halls/{{hall}}/tickets/"]["post"]["responses"]
+    assert "throttled" in issue["429"]["description"]
