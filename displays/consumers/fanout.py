@@ -32,18 +32,34 @@ class _Fanout:
     With channels_redis every group member is a Redis list the layer pushes to and a socket polls;
     500 screens made 500 pushes and 500 receives per call. One member per process, fanning out in
     memory, makes that one of each.
+
+    Group membership lives in Redis: a Redis restart forgets it (and channels_redis expires it after
+    a day), and a member that is not re-added never hears of the hall again. So the fan-out re-adds
+    itself every REJOIN_S, and after any failure it reads what it missed from the event log and hands
+    that to its followers, which drop what they already have by seq.
     """
+
+    REJOIN_S = 2.0
 
     def __init__(self, hall_id):
         self.hall_id = hall_id
         self.followers = set()
         self.started = None
+        self.last_seq = 0
+        self.missed = False
 
     async def _start(self, layer):
         self.layer = layer
         self.channel = await layer.new_channel()
         await layer.group_add(events.hall_group(self.hall_id), self.channel)
+        self.last_seq = await db(events.last_seq)(self.hall_id)
         self.task = asyncio.ensure_future(self._run())
+        self.keeper = asyncio.ensure_future(self._keep_joined())
+
+    def _deliver(self, event):
+        self.last_seq = max(self.last_seq, event.get("seq") or 0)
+        for follower in list(self.followers):
+            follower.inbox.put_nowait(event)
 
     async def _run(self):
         while True:
@@ -51,15 +67,45 @@ class _Fanout:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis away: sockets catch up on ping or on the next event's gap
-                log.exception("hall %s fan-out receive failed", self.hall_id)
-                await asyncio.sleep(1)
+            except Exception:  # Redis away: _keep_joined rejoins and catches up once it is back
+                if not self.missed:
+                    log.warning("hall %s fan-out receive failed; rejoining", self.hall_id, exc_info=True)
+                self.missed = True
+                await asyncio.sleep(0.5)
                 continue
             if message.get("type") == "hall.event":
-                for follower in list(self.followers):
-                    follower.inbox.put_nowait(message["event"])
+                self._deliver(message["event"])
+
+    async def _keep_joined(self):
+        while True:
+            await asyncio.sleep(self.REJOIN_S)
+            try:
+                await self.layer.group_add(events.hall_group(self.hall_id), self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.missed = True
+                continue
+            if self.missed:
+                await self._catch_up()
+
+    async def _catch_up(self):
+        """Events published while the subscription was away, from the log; nothing is lost."""
+        try:
+            missed = await db(replay)(self.hall_id, self.last_seq)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("hall %s fan-out catch-up failed", self.hall_id)
+            return
+        self.missed = False
+        for event in missed:
+            self._deliver(event)
 
     async def join(self, follower, layer):
+        if self.started is not None and self.started.done() and not self.started.cancelled() \
+                and self.started.exception() is not None:
+            self.started = None  # Redis was away when the first socket came: try again now
         if self.started is None:
             self.started = asyncio.ensure_future(self._start(layer))
         await asyncio.shield(self.started)
@@ -70,7 +116,11 @@ class _Fanout:
         if not self.followers and self.started is not None and self.started.done():
             _fanouts.get(asyncio.get_running_loop(), {}).pop(self.hall_id, None)
             self.task.cancel()
-            await self.layer.group_discard(events.hall_group(self.hall_id), self.channel)
+            self.keeper.cancel()
+            try:
+                await self.layer.group_discard(events.hall_group(self.hall_id), self.channel)
+            except Exception:  # Redis away: the membership goes with it
+                log.warning("hall %s fan-out could not leave its group", self.hall_id, exc_info=True)
 
 
 _fanouts = weakref.WeakKeyDictionary()  # event loop -> {hall_id: _Fanout}
