@@ -110,6 +110,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI, persistent connections (CONN_MAX_AGE) leak one per worker thread until
     # PostgreSQL refuses clients; a psycopg pool bounds them per process instead.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before handing it out (psycopg_pool's check_connection): one the
+    # server killed (restart, failover, pg_terminate_backend) is replaced instead of failing a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("HALLOPS_DB_POOL_MIN", default=2),
         "max_size": env.int("HALLOPS_DB_POOL_MAX", default=20),
