@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,10 @@ def split_bus_url(url: str, options: dict, kind: str) -> tuple[str, int, str]:
     address = int(options.get("address", query.get("address", 1)))
     codec = options.get("codec") or query.get("codec") or DEFAULT_CODECS[kind]
     rest = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in LINE_KEYS])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), address, codec
+    # Not urlunsplit: it writes an unknown scheme with an empty host as "serial:/dev/…", which the
+    # line then prefixed again ("serial://serial:/…"), so its health never matched the bus.
+    bus = f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{rest}" if rest else "")
+    return bus, address, codec
 
 
 class VirtualDisplay:
@@ -274,7 +277,13 @@ class Drivers:
                 continue
             h = line.health()
             a = h.addresses.get(address)
-            online = h.state == "open" and (a is None or a.online is not False)
-            detail = "ok" if online else ((a.last_error if a else None) or h.last_error or "no reply")
-            rows.append({"id": device_id, "online": online, "status": {"detail": detail}})
+            # Report what is known, when it is known: a failed line, or what the address answered.
+            # A line still opening, or an address not heard from yet, is unknown and not reported
+            # (it was: offline at every start, and "online ok" for a display never heard from).
+            if h.state == "failed":
+                rows.append({"id": device_id, "online": False,
+                             "status": {"detail": f"line failed: {h.last_error or 'no port'}"}})
+            elif h.state == "open" and a is not None and a.online is not None:
+                detail = "ok" if a.online else (a.last_error or "no reply")
+                rows.append({"id": device_id, "online": a.online, "status": {"detail": detail}})
         return rows
