@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -294,24 +295,39 @@ def apply_report(gateway, report: dict) -> dict:
     try:
         with transaction.atomic():
             row = InboxMessage.objects.create(gateway=gateway, message_id=rid[:64], kind=str(kind)[:30])
-            if kind == "pad.press":
-                result = _pad_press(gateway, report, now)
-            elif kind == "device.health":
-                _apply_health(gateway, report.get("devices"), now)
-                result = {}
-            elif kind == "printer.status":
-                d = _own_device(gateway, report.get("device"))
-                status = report.get("status") or {}
-                if d is not None:
-                    set_health(d, bool(status.get("online")) and status.get("paper") != "out", status, now)
-                result = {}
-            else:
-                result = {"error": "unknown_kind"}
+            try:
+                with transaction.atomic():  # a savepoint: a malformed report changes nothing
+                    result = _apply(gateway, kind, report, now)
+            except MALFORMED as e:
+                # Acknowledged and remembered as such: unacknowledged, the gateway would send it forever.
+                log.warning("gateway %s: malformed %s report %s: %s", gateway.name, kind, rid, e)
+                result = {"error": "malformed_report"}
             row.result = result
             row.save(update_fields=["result"])
     except IntegrityError:
         return {"type": "ack", "id": rid, "duplicate": True}
     return {"type": "ack", "id": rid, **({"result": result} if result else {})}
+
+
+# What a report with wrong types or values raises on its way to the database (a device id "abc",
+# devices that are not a list, a number past bigint); anything else (the database away) stays
+# unacknowledged, so the gateway sends it again.
+MALFORMED = (TypeError, ValueError, AttributeError, KeyError, OverflowError, ValidationError, DataError)
+
+
+def _apply(gateway, kind, report, now) -> dict:
+    if kind == "pad.press":
+        return _pad_press(gateway, report, now)
+    if kind == "device.health":
+        _apply_health(gateway, report.get("devices"), now)
+        return {}
+    if kind == "printer.status":
+        d = _own_device(gateway, report.get("device"))
+        status = report.get("status") or {}
+        if d is not None:
+            set_health(d, bool(status.get("online")) and status.get("paper") != "out", status, now)
+        return {}
+    return {"error": "unknown_kind"}
 
 
 def prune_inbox(days: int = 7) -> int:

@@ -68,3 +68,23 @@ def test_the_gateway_package_does_not_import_django():
     code = "import sys, devices.gateway, devices.gateway.client; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("report", [
+    {"kind": "pad.press", "device": "abc", "level": 4},
+    {"kind": "pad.press", "device": 10**30, "level": 4},
+    {"kind": "device.health", "devices": "not-a-list"},
+    {"kind": "device.health", "devices": [{"id": {"x": 1}, "online": True}]},
+    {"kind": "printer.status", "device": [1], "status": "on"},
+])
+def test_a_malformed_report_is_acknowledged_once_as_malformed_and_changes_nothing(setup, report):
+    hall, gateway, pad = setup
+    events_before = HallEvent.objects.count()
+    report = {"type": "report", "id": "bad-1", **report}
+    ack = hub.apply_report(gateway, report)
+    # Acknowledged with an error (a device id past bigint is "malformed" on PostgreSQL, "unknown" on SQLite).
+    assert (ack["type"], ack["id"]) == ("ack", "bad-1")
+    assert ack["result"]["error"] in ({"malformed_report", "unknown_pad"} if report.get("device") == 10**30
+                                      else {"malformed_report"})
+    assert hub.apply_report(gateway, report)["duplicate"]  # sent again: acknowledged, not re-applied
+    assert HallEvent.objects.count() == events_before and Evaluation.objects.count() == 0
