@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # A pad re-sends a press whose acknowledgement it missed within a poll or two; the
 # same counter long after that is a new press (the counter wrapped, or the pad rebooted).
 DEDUP_WINDOW_S = 30.0
+WRITE_TIMEOUT_S = 1.0  # for one frame to leave the port (see _open_port)
 
 
 @dataclass
@@ -438,7 +439,9 @@ class SerialLine:
         if time.monotonic() < self._reopen_at:
             return False
         try:
-            port = open_serial(self.url, timeout=min(0.02, self.timeout_s))
+            # Reads poll (20 ms); a write must wait for the frame to leave: a 256-byte frame takes
+            # ~0.27 s at 9600 baud, and a loaded pty stalls for tens of ms (20 ms failed writes).
+            port = open_serial(self.url, timeout=min(0.02, self.timeout_s), write_timeout=WRITE_TIMEOUT_S)
         except (TransportError, OSError, ValueError) as exc:
             self._port_failed(f"open failed: {exc}")
             return False

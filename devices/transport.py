@@ -166,14 +166,18 @@ class FileStream(Stream):
         self.fh.close()
 
 
-def open_serial(url: str, timeout: float = 1.0):
-    """A pyserial port for ``serial://`` or any pyserial URL (``loop://``, ``socket://``...)."""
+def open_serial(url: str, timeout: float = 1.0, write_timeout: float | None = None):
+    """A pyserial port for ``serial://`` or any pyserial URL (``loop://``, ``socket://``...).
+
+    ``timeout`` is the read timeout; ``write_timeout`` defaults to it.
+    """
     import serial
 
     u = parse_url(url)
     opts = dict(u.options)
     baudrate = int(opts.pop("baudrate", 9600))
-    kwargs = {"baudrate": baudrate, "timeout": timeout, "write_timeout": timeout}
+    kwargs = {"baudrate": baudrate, "timeout": timeout,
+              "write_timeout": timeout if write_timeout is None else write_timeout}
     for key in ("bytesize", "stopbits"):
         if key in opts:
             kwargs[key] = float(opts.pop(key)) if key == "stopbits" else int(opts.pop(key))

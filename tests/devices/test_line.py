@@ -269,3 +269,19 @@ def test_wait_idle_returns_while_pads_keep_being_polled(pads):
     assert line.wait_idle(1.0) and sim.prompts[11] == "B007"
     n = line.health().frames_sent
     assert wait_for(lambda: line.health().frames_sent > n + 5)  # polling carries on
+
+
+def test_a_write_may_take_as_long_as_a_frame_needs_while_reads_still_poll():
+    """Issue 11, fault 6: the write timeout was the 20 ms read poll, and a loaded pty failed a write."""
+    from devices.line import WRITE_TIMEOUT_S
+
+    sim = DisplaySimulator.on_pty(get_codec("hallops-generic"), [1]).start()
+    line = SerialLine(sim.url, "hallops-generic", **FAST).start()
+    try:
+        line.show(1, "A001")
+        assert line.wait_idle(3) and sim.shown[1] == "A001"
+        port = line._port
+        assert port.timeout <= 0.02 and port.write_timeout == WRITE_TIMEOUT_S >= 0.5
+    finally:
+        line.stop()
+        sim.stop()
