@@ -64,7 +64,7 @@ class HallAdmin(admin.ModelAdmin):
         (_("开放时间"), {"fields": ("enforce_hours", "opening_hours", "appointment_hours",
                                      "makeup_day_hours_weekday", "appointment_early_minutes")}),
         (_("叫号与过号"), {"fields": ("announcement_template", "skip_requeue_places", "skip_daily_limit",
-                                      "starvation_minutes")}),
+                                      "starvation_minutes", "max_wait_minutes")}),
         (_("告警"), {"fields": ("long_wait_alert_minutes", "idle_alert_minutes", "pause_alert_minutes",
                                   "wait_yellow_minutes", "wait_red_minutes")}),
         (_("预约"), {"fields": ("booking_days_ahead", "booking_cancel_minutes", "no_show_grace_minutes",

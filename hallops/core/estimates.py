@@ -1,14 +1,14 @@
 """What a citizen or manager is told about waiting, computed here and nowhere else.
 
-Estimated wait = people ahead × recent handling time ÷ open windows serving the matter
-(`wait_seconds`). Every reader goes through `position` (a waiting ticket), `queue_position`
-(a ticket about to be issued) or `service_figures` (every matter of a hall at once, in a fixed
-number of grouped queries whatever the number of matters).
+A ticket's place in line and its wait come from hallops.core.read.position (`position` here
+adapts it for readers that want a pair). A matter's figures for the kiosk and the dashboard —
+waiting × recent handling time ÷ open windows (`wait_seconds`) — come from `service_figures`
+(every matter of a hall at once, in a fixed number of grouped queries whatever their number).
 """
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Subquery, Value
 
 from .models import Service, Ticket, TicketStatus, WindowService, WindowState
 
@@ -104,33 +104,16 @@ def quota_used(day, **where) -> dict[int, int]:
     return {sid: used for sid, (_n, used) in issue_counts(day, **where).items()}
 
 
-def waiting_before(service, day, rank, queue_at) -> int:
-    """Waiting tickets of the matter that come before a ticket of this class and queue time."""
-    return Ticket.objects.filter(
-        service=service, day=day, status=TicketStatus.WAITING,
-    ).filter(Q(rank__lt=rank) | Q(rank=rank, queue_at__lt=queue_at)).count()
-
-
-def ahead_of(ticket) -> int:
-    """Waiting tickets of the same matter that come before this one in the queue order."""
-    return waiting_before(ticket.service_id, ticket.day, ticket.rank, ticket.queue_at)
-
-
-def estimated_wait_seconds(service, ahead: int) -> int:
-    return wait_seconds(ahead, avg_handle_seconds(service), open_windows_for(service))
-
-
-def queue_position(service, day, rank, queue_at) -> tuple[int, int]:
-    """(people ahead, estimated wait) of a ticket of this class and queue time, before it is issued."""
-    ahead = waiting_before(service, day, rank, queue_at)
-    return ahead, estimated_wait_seconds(service, ahead)
-
-
 def position(ticket) -> tuple[int, int] | tuple[None, None]:
-    """(people ahead, estimated wait) of a ticket while it waits; (None, None) once it does not."""
-    if ticket.status != TicketStatus.WAITING:
-        return None, None
-    return queue_position(ticket.service, ticket.day, ticket.rank, ticket.queue_at)
+    """(people ahead, estimated wait) of a ticket while it waits; (None, None) once it does not.
+
+    The figures are hallops.core.read.position's: the order in which the windows that serve the
+    matter will actually call (shared windows, preferences, classes, appointments, transfers).
+    """
+    from .read.position import position as place_in_line
+
+    place = place_in_line(ticket)
+    return (None, None) if place is None else (place.ahead, place.estimated_wait_s)
 
 
 def service_waiting(hall, day, now):

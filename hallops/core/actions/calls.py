@@ -1,29 +1,27 @@
 """Calling (叫号) and everything that happens to a called ticket.
 
-call_next picks, among waiting tickets of the matters the window serves:
-  1. statutory priority classes (elderly, disabled, pregnant, military, green channel),
-  2. then appointments that are due,
-  3. then the window's order of preference of its matters,
-  4. then the longest waiting;
-a ticket waiting longer than the hall's starvation bound ignores preference (no starvation).
+Which ticket call_next takes is the call order of hallops.core.order (priority classes, due
+appointments, the window's preferences, transfers, starvation and the bound on every wait).
 
-It never sorts the whole queue: for each matter it probes the head of each class through
-the (service, status, rank, queue_at) index, so its cost does not grow with the queue.
-On PostgreSQL the probes use SELECT … FOR UPDATE SKIP LOCKED: two windows never claim the
-same ticket and never wait for each other. SQLite serialises writers with BEGIN IMMEDIATE.
+Choosing is one statement that probes the head of every queue the window may call and sorts the
+heads, so its cost does not grow with the queue; it locks nothing. Only the ticket taken is then
+claimed: on PostgreSQL with SELECT … FOR UPDATE SKIP LOCKED in the same statement, so two windows
+never claim the same ticket, never wait for each other, and a window never skips a ticket another
+one merely looked at; when the chosen ticket was taken meanwhile, the probe runs again without it.
+SQLite serialises writers with BEGIN IMMEDIATE, so there the claim cannot lose.
 """
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from .. import announcement, events
+from .. import announcement, events, order
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Service, SkipPolicy, Ticket, TicketStatus, Window, WindowService, WindowState
+from ..models import Service, SkipPolicy, Ticket, TicketStatus, Window, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from ..read.services import SERVICE_REF
 from ..read.tickets import ticket_dict
@@ -31,48 +29,69 @@ from ..read.windows import WINDOW_BRIEF, WINDOW_REF, window_dict
 from .filing import filing_fields
 from .windows import locked_window, set_window_state
 
-TRANSFER_PREFERENCE = -1  # a ticket transferred to this very window comes before its own matters
+_TICKET_COLS = [f.attname for f in Ticket._meta.concrete_fields]
+_SERVICE_COLS = [f.attname for f in Service._meta.concrete_fields]
+_SELECT = ", ".join([f'c."{c}"' for c in _TICKET_COLS] + [f'sv."{c}" AS sv_{c}' for c in _SERVICE_COLS])
+_CLAIM_SET = "status = 'called', called_at = %s, window_id = %s, staff_id = %s"
+# A window gives up after this many tickets taken under its nose in one call (never seen in practice).
+MAX_PROBES = 20
 
 
-def _claimable(qs):
-    return qs.select_for_update(skip_locked=True, of=("self",))
+def _converted(model, values):
+    """Raw column values as the ORM would return them (UUIDs, datetimes and booleans on SQLite)."""
+    out = []
+    for field, value in zip(model._meta.concrete_fields, values):
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+            value = convert(value, col, connection)
+        out.append(value)
+    return out
 
 
-def _heads(window, day, now):
-    """Candidate tickets: the head of each (matter, class) queue this window may call."""
-    prefs = dict(WindowService.objects.filter(window=window).values_list("service_id", "preference"))
-    base = Ticket.objects.filter(day=day, status=TicketStatus.WAITING)
-    candidates = []
-
-    def head(qs, order=("rank", "queue_at")):
-        t = _claimable(qs).order_by(*order).first()
-        if t is not None:
-            candidates.append(t)
-
-    for service_id in prefs:
-        per_service = base.filter(service_id=service_id, target_window__isnull=True)
-        head(per_service.filter(rank=0))
-        head(per_service.filter(rank=1, queue_at__lte=now))  # appointments that are due
-        head(per_service.filter(rank=2))
-    head(base.filter(hall_id=window.hall_id, target_window=window, queue_at__lte=now))
-    if not candidates:
-        # Appointments checked in early wait for their slot unless nobody else is waiting.
-        for service_id in prefs:
-            head(base.filter(service_id=service_id, target_window__isnull=True, rank=1))
-    return candidates, prefs
+def _from_row(row):
+    n = len(_TICKET_COLS)
+    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, _converted(Ticket, row[:n]))
+    ticket.service = Service.from_db(connection.alias, _SERVICE_COLS,
+                                     _converted(Service, row[n:n + len(_SERVICE_COLS)]))
+    return ticket
 
 
-def _pick(candidates, prefs, window, starve_before):
-    def key(t):
-        if t.target_window_id == window.pk:
-            pref = TRANSFER_PREFERENCE
-        elif t.queue_at <= starve_before:
-            pref = TRANSFER_PREFERENCE - 1  # starving: overtakes every preference
-        else:
-            pref = prefs.get(t.service_id, 1 << 30)
-        return (t.rank, pref, t.queue_at)
-
-    return min(candidates, key=key) if candidates else None
+def _probe_and_claim(window, day, bounds, staff_id):
+    """The ticket the window calls next, claimed for it (status called), or None when none waits."""
+    t, sv = Ticket._meta.db_table, Service._meta.db_table
+    join = f"JOIN {sv} sv ON sv.id = c.service_id"
+    claim = [order._params(bounds.now)[0], window.pk, staff_id]
+    taken_meanwhile = []
+    with connection.cursor() as cur:
+        for _attempt in range(MAX_PROBES):
+            probe = order.probe_sql(len(taken_meanwhile), select=_SELECT, join=join)
+            params = order.probe_params(window.pk, day, bounds, taken_meanwhile)
+            if connection.vendor == "postgresql":
+                # One round trip: choose, lock only the chosen row (skipping it if another window
+                # holds it), and claim it.
+                cur.execute(
+                    f"WITH pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
+                    f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
+                    f"FOR UPDATE SKIP LOCKED) RETURNING id) "
+                    f"SELECT pick.*, EXISTS (SELECT 1 FROM claimed) FROM pick",
+                    params + claim,
+                )
+                row = cur.fetchone()
+                if row is None:
+                    return None
+                if row[-1]:
+                    return _from_row(row[:-1])
+            else:
+                cur.execute(probe, params)
+                row = cur.fetchone()
+                if row is None:
+                    return None
+                cur.execute(f"UPDATE {t} SET {_CLAIM_SET} WHERE id = %s AND status = 'waiting'",
+                            claim + [row[0]])
+                if cur.rowcount == 1:
+                    return _from_row(row)
+            taken_meanwhile.append(row[0])
+    return None
 
 
 def _mark_called(ticket, window, actor, now, *, designated=False):
@@ -127,19 +146,19 @@ def _ready_to_call(window, actor, now):
 
 
 def call_next(window, *, actor=None, now=None):
-    """叫号: claim the next ticket for the window, or None when nobody waits."""
+    """叫号: claim the next ticket for the window (hallops.core.order), or None when nobody waits."""
     now = now or clock_now()
     with transaction.atomic():
         window = locked_window(window)
         _ready_to_call(window, actor, now)
-        day = local_day(now)
-        starve_before = now - timedelta(minutes=window.hall.starvation_minutes)
-        candidates, prefs = _heads(window, day, now)
-        ticket = _pick(candidates, prefs, window, starve_before)
+        staff_id = window.staff_id or getattr(getattr(actor, "user", None), "pk", None)
+        ticket = _probe_and_claim(window, local_day(now), order.Bounds.of(window.hall, now), staff_id)
         if ticket is None:
             return None
-        ticket = Ticket.objects.select_related("service").get(pk=ticket.pk)
-        return _mark_called(ticket, window, actor, now)
+        ticket.status, ticket.called_at, ticket.window, ticket.staff_id = TicketStatus.CALLED, now, window, staff_id
+        set_window_state(window, WindowState.SERVING, actor, now)
+        _record_call(ticket, window, actor, now)
+        return ticket
 
 
 def call_number(window, number: str, *, actor=None, now=None):

@@ -10,11 +10,12 @@ from .. import events
 from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
-from ..estimates import queue_position, quota_used
+from ..estimates import quota_used
 from ..models import (
     Appointment, Channel, DailyCounter, Priority, Ticket, TicketStatus, Window, WindowState,
 )
 from ..models.ticket import PRIORITY_RANK
+from ..read.position import position
 from ..read.tickets import ticket_dict
 from .booking import mark_no_shows
 from .priorities import check_self_declared
@@ -68,21 +69,23 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
     if appointment is None and not is_open(hall, now):
         raise Conflict(_("当前不在取号时间内"), code="hall_closed")
     day = local_day(now)
-    # Read the position before taking the number: the prefix's counter row stays locked until
-    # commit, and every kiosk issuing that prefix queues on it.
     rank, queue_at = PRIORITY_RANK[priority], (max(now, appointment.slot_start) if appointment else now)
-    ahead, wait = queue_position(service, day, rank, queue_at)
+    ticket = Ticket(
+        hall=hall, service=service, day=day, priority=priority, rank=rank, channel=channel,
+        status=TicketStatus.WAITING, queue_at=queue_at, issued_at=now, appointment=appointment,
+    )
+    # The place in line is read before taking the number: the prefix's counter row stays locked
+    # until commit, and every kiosk issuing that prefix queues on it.
+    place = position(ticket, hall=hall, now=now)
+    ahead, wait = place.ahead, place.estimated_wait_s
     with transaction.atomic():
         seq = _next_number(hall.pk, service.prefix, day)
         if service.daily_quota is not None:
             # Counted under the prefix lock taken above, so two kiosks cannot both take the last one.
             if quota_used(day, service=service).get(service.pk, 0) >= service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
-        ticket = Ticket.objects.create(
-            hall=hall, service=service, day=day, number=format_number(service.prefix, seq),
-            priority=priority, rank=rank, channel=channel, status=TicketStatus.WAITING,
-            queue_at=queue_at, issued_at=now, appointment=appointment,
-        )
+        ticket.number = format_number(service.prefix, seq)
+        ticket.save(force_insert=True)
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
                                                  "estimated_wait_s": wait}, actor, now)
     return IssueResult(ticket, ahead, wait)

@@ -78,6 +78,11 @@ class Hall(models.Model):
         _("超长等候优先（分钟）"), default=45,
         help_text=_("等候超过该时长的号不再受窗口事项顺序限制"),
     )
+    # The bound on every ticket's wait: past it a ticket overtakes priority classes too (hallops.core.order).
+    max_wait_minutes = models.PositiveIntegerField(
+        _("最长等候（分钟）"), default=60,
+        help_text=_("等候超过该时长的号先于优先类别和预约叫号，按排队先后"),
+    )
     long_wait_alert_minutes = models.PositiveIntegerField(_("等候超时告警（分钟）"), default=30)
     # The dashboard colours a matter yellow or red when its longest or estimated wait passes these.
     wait_yellow_minutes = models.PositiveIntegerField(_("等候黄色提示（分钟）"), default=15)

@@ -9,7 +9,9 @@
 | queue.py | a window's waiting list and its detail for the staff console |
 | load.py | the hall's live load (lobby dashboard, /load/) |
 | devices.py | a device: dashboard health, status event, gateway hello |
+| position.py | a citizen's place in line and estimated wait, from the call order of the windows that will call them |
 
-Figures (waiting, open windows, estimated wait, position) come from hallops.core.estimates.
+A ticket's place in line and wait come from position.py; a matter's figures (waiting, open
+windows, estimated wait) from hallops.core.estimates.
 The API's response schemas are built from these shapes (hallops.api.schemas).
 """

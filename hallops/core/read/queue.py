@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from ..actions.calls import TRANSFER_PREFERENCE
+from .. import order
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..models import Ticket, TicketStatus, WindowService
@@ -14,9 +14,7 @@ from .windows import WINDOW
 def window_queue(window, now=None, limit=100) -> tuple[list[dict], int]:
     """Waiting tickets the window may call, in the order call_next would take them; and their count.
 
-    The order mirrors call_next: priority class, then a ticket transferred to this window or one
-    waiting past the hall's starvation bound, then the window's preference of matters, then the
-    longest waiting; appointments checked in before their slot come last. Two statements.
+    The order is call_next's own (hallops.core.order.key). Two statements.
     """
     now = now or clock_now()
     prefs = dict(WindowService.objects.filter(window=window).values_list("service_id", "preference"))
@@ -25,19 +23,9 @@ def window_queue(window, now=None, limit=100) -> tuple[list[dict], int]:
         .filter(Q(service_id__in=list(prefs), target_window__isnull=True) | Q(hall_id=window.hall_id, target_window=window))
         .select_related("service")
     )
-    starving = window.hall.starvation_minutes * 60
-
-    def key(t):
-        early = t.queue_at > now
-        if t.target_window_id == window.pk:
-            pref = TRANSFER_PREFERENCE
-        elif (now - t.queue_at).total_seconds() >= starving:
-            pref = TRANSFER_PREFERENCE - 1
-        else:
-            pref = prefs.get(t.service_id, 1 << 30)
-        return (early, t.rank, pref, t.queue_at)
-
-    tickets.sort(key=key)
+    bounds = order.Bounds.of(window.hall, now)
+    tickets.sort(key=lambda t: order.key(bounds, window.pk, prefs, service_id=t.service_id, rank=t.rank,
+                                         queue_at=t.queue_at, target_window_id=t.target_window_id, id=t.pk))
     rows = [WAITING_ROW.of(t, waited_s=max(0, int((now - t.issued_at).total_seconds())),
                            transferred=t.target_window_id == window.pk) for t in tickets[:limit]]
     return rows, len(tickets)

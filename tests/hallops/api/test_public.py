@@ -69,16 +69,20 @@ def test_a_matter_whose_windows_are_all_paused_is_not_open(world, api):
 
 
 def test_tracking_a_waiting_ticket_shows_people_ahead_and_the_wait(world, api):
+    # Window 2 is busy with A001 (10 minutes a matter); the idle window 1 calls A002, then
+    # window 2 calls A003 when it is done with A001.
+    world.issue()
     world.issue()
     mine = world.issue()
+    actions.call_next(world.other_window)
 
     response = api.get(f"/tickets/{mine.pk}/")
 
     assert response.status_code == 200
     body = response.json()
     assert body == {
-        "id": str(mine.pk), "number": "A002", "service": "biz-reg", "service_name": "企业开办",
-        "status": "waiting", "window": None, "ahead": 1, "estimated_wait_s": 300,
+        "id": str(mine.pk), "number": "A003", "service": "biz-reg", "service_name": "企业开办",
+        "status": "waiting", "window": None, "ahead": 1, "estimated_wait_s": 600,
         "issued_at": mine.issued_at.isoformat(), "called_at": None,
     }
 

@@ -98,3 +98,65 @@ def call_once(window_id):
     from hallops.core.models import Window
 
     return _errors_of(lambda: actions.call_next(Window.objects.get(pk=window_id)).number)
+
+
+def build_shared(tag):
+    """Two matters A and B: window 'both' prefers B and also serves A; window 'a' serves A only."""
+    from hallops.core import actions
+    from tests.factories import make_hall, make_service, make_staff, make_window
+
+    hall = make_hall(code=f"shared-{tag}")
+    a = make_service(hall, code="a", prefix="A")
+    b = make_service(hall, code="b", prefix="B")
+    both = make_window(hall, number="1", services=[b, a])
+    only_a = make_window(hall, number="2", services=[a])
+    for w, name in ((both, "both"), (only_a, "only-a")):
+        actions.sign_in(w, make_staff(hall, username=f"{name}-{tag}"))
+    for service in (a, a, b):
+        actions.issue_ticket(hall, service)
+    return {"both": both.pk, "a": only_a.pk}
+
+
+def call_and_hold(window_id, called, release):
+    """Call inside a transaction that stays open (its locks held) until ``release`` is set."""
+    from django.db import transaction
+
+    from hallops.core import actions
+    from hallops.core.models import Window
+
+    def hold():
+        with transaction.atomic():
+            ticket = actions.call_next(Window.objects.get(pk=window_id))
+            called.set()
+            release.wait(30)
+            return ticket.number
+
+    return _errors_of(hold)
+
+
+def call_after(window_id, called, release):
+    """Call while another window's call is still open. The choice and claim happen at once; the
+    call then queues on the hall's event sequence, so the other is released a moment later."""
+    import threading
+
+    from hallops.core import actions
+    from hallops.core.models import Window
+
+    window = Window.objects.get(pk=window_id)
+    called.wait(30)
+    timer = threading.Timer(1.0, release.set)
+    timer.start()
+    try:
+        return _errors_of(lambda: actions.call_next(window).number)
+    finally:
+        timer.cancel()
+        release.set()
+
+
+def call_at_barrier(window_id):
+    from hallops.core import actions
+    from hallops.core.models import Window
+
+    window = Window.objects.get(pk=window_id)
+    _barriers["pair"].wait()
+    return _errors_of(lambda: actions.call_next(window).number)

@@ -112,7 +112,7 @@ def test_before_the_starvation_bound_preference_still_wins(hall, service_a, serv
     assert called_numbers(window, clock, 2) == ["B001", "A001"]
 
 
-def test_a_starving_ticket_does_not_overtake_priority_classes(hall, service_a, service_b, clock):
+def test_a_starving_ticket_below_the_hall_bound_does_not_overtake_priority_classes(hall, service_a, service_b, clock):
     hall.starvation_minutes = 45
     hall.save()
     window = open_window(hall, [service_b, service_a], clock)
@@ -237,3 +237,58 @@ def test_call_next_cost_does_not_grow_with_the_queue(hall, service_a, service_b,
     actions.start(window, now=clock.tick())
     with django_assert_max_num_queries(31):
         actions.call_next(window, now=clock.tick())
+
+
+# The bound on every wait (issue 12.2): past max_wait_minutes a ticket overtakes classes too.
+
+def test_a_ticket_waiting_past_the_hall_bound_overtakes_priority_classes(hall, service_a, service_b, clock):
+    hall.max_wait_minutes = 60
+    hall.save()
+    window = open_window(hall, [service_b, service_a], clock)
+    issue(hall, service_a, clock)
+    clock.tick(61 * 60)
+    issue(hall, service_b, clock, priority=Priority.ELDERLY)
+    assert called_numbers(window, clock, 2) == ["A001", "B001"]
+
+
+def test_overdue_tickets_go_oldest_first_whatever_their_class(hall, service_a, clock):
+    hall.max_wait_minutes = 30
+    hall.save()
+    window = open_window(hall, [service_a], clock)
+    issue(hall, service_a, clock)                                # normal, oldest
+    issue(hall, service_a, clock, priority=Priority.ELDERLY)     # elderly, younger
+    clock.tick(40 * 60)
+    assert called_numbers(window, clock, 2) == ["A001", "A002"]
+
+
+def test_a_stream_of_elderly_tickets_delays_a_normal_ticket_by_at_most_the_bound(hall, service_a, clock):
+    """The field report: a normal ticket waited 130 minutes behind elderly tickets. Elderly citizens
+    arrive every 4 minutes and the window takes 5 per ticket, so an elderly ticket always waits; the
+    normal ticket is still called at the first call after it has waited max_wait_minutes."""
+    hall.max_wait_minutes = 60
+    hall.save()
+    window = open_window(hall, [service_a], clock)
+    issue(hall, service_a, clock, priority=Priority.ELDERLY)
+    normal = issue(hall, service_a, clock)
+    called_at = None
+    for minute in range(1, 181):
+        clock.tick(60)
+        if minute % 4 == 0:
+            issue(hall, service_a, clock, priority=Priority.ELDERLY)
+        if minute % 5 == 0:
+            ticket = actions.call_next(window, now=clock.tick())
+            if ticket.pk == normal.pk:
+                called_at = ticket.called_at
+                break
+            actions.start(window, now=clock.tick())
+    assert called_at is not None
+    waited = (called_at - normal.issued_at).total_seconds() / 60
+    assert 60 <= waited <= 60 + 5 + 1
+
+
+def test_two_windows_calling_back_to_back_take_the_two_oldest(hall, service_a, clock):
+    first, second = open_window(hall, [service_a], clock), open_window(hall, [service_a], clock)
+    for _ in range(4):
+        issue(hall, service_a, clock)
+    at = clock.tick()
+    assert (actions.call_next(first, now=at).number, actions.call_next(second, now=at).number) == ("A001", "A002")

@@ -1,7 +1,7 @@
-"""Estimated waits: people ahead × recent handling time ÷ open windows serving the matter."""
+"""Handling times and per-matter waiting figures (a ticket's own place: tests/hallops/core/read)."""
 
 from hallops.core import actions, estimates
-from hallops.core.models import Priority, Ticket
+from hallops.core.models import Ticket
 
 from .helpers import issue, open_window
 
@@ -48,24 +48,6 @@ def test_only_open_or_serving_windows_count(hall, service_a, service_b, clock):
     assert estimates.open_windows_for(service_a) == 2
 
 
-def test_people_ahead_are_those_of_the_matter_called_before(hall, service_a, service_b, clock):
-    first = issue(hall, service_a, clock)
-    issue(hall, service_b, clock)
-    normal = issue(hall, service_a, clock)
-    elderly = issue(hall, service_a, clock, priority=Priority.ELDERLY)
-    assert (estimates.ahead_of(first), estimates.ahead_of(normal), estimates.ahead_of(elderly)) == (1, 2, 0)
-
-
-def test_the_wait_is_shared_by_open_windows_and_never_divides_by_zero(hall, service_a, clock):
-    service_a.expected_minutes = 10
-    service_a.save()
-    assert estimates.estimated_wait_seconds(service_a, 3) == 1800
-    open_window(hall, [service_a], clock)
-    open_window(hall, [service_a], clock)
-    open_window(hall, [service_a], clock)
-    assert estimates.estimated_wait_seconds(service_a, 3) == 600
-
-
 def test_waiting_per_service_counts_and_measures_the_longest_wait(hall, service_a, service_b, clock):
     issue(hall, service_a, clock)
     issue(hall, service_a, clock)
@@ -84,3 +66,16 @@ def test_window_stats_count_served_and_average_handling(hall, service_a, clock):
     serve(window, clock, 300)
     day = Ticket.objects.first().day
     assert estimates.window_stats(hall, day) == {window.pk: {"served_today": 2, "avg_handle_s": 200}}
+
+
+def test_handling_times_of_many_matters_read_in_one_query(hall, service_a, service_b, clock,
+                                                         django_assert_num_queries):
+    service_b.expected_minutes = 7
+    window = open_window(hall, [service_a], clock)
+    for _ in range(2):
+        issue(hall, service_a, clock)
+    serve(window, clock, 120)
+    serve(window, clock, 240)
+    with django_assert_num_queries(1):
+        times = estimates.handle_seconds({service_a.pk: 600, service_b.pk: 420})
+    assert times == {service_a.pk: 180, service_b.pk: 420}

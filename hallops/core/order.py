@@ -1,0 +1,130 @@
+"""The call order (叫号顺序): which waiting ticket a window calls next, defined once.
+
+A window may call today's waiting tickets of the matters it serves (unless transferred to another
+window) and those transferred to it. Among them it calls the one with the smallest key:
+
+  1. overdue: a ticket that has waited longer than the hall's ``max_wait_minutes`` comes before
+     everything else, the oldest first, whatever its class, matter or the window's preference.
+     This bounds every ticket's wait (a normal ticket is no longer starved by a stream of
+     priority tickets): once overdue, only older overdue tickets go before it.
+  2. everybody who is due, by
+       a. class (rank): statutory priority (elderly, disabled, pregnant, military, green channel),
+          then appointments whose slot has come, then normal tickets;
+       b. standing within the class: a ticket waiting longer than ``starvation_minutes``, then one
+          transferred to this very window, then the window's order of preference of its matters;
+       c. the longest waiting (queue_at), then the id.
+  3. appointments checked in before their slot: only when nobody else waits, by preference, queue_at.
+
+Inside one queue — one (matter, class) or the tickets transferred to one window in one class —
+the key grows with queue_at (an older ticket is overdue, starving or due no later than a younger
+one), so the best ticket of a window is the best of its queue heads. ``call_next`` uses that: one
+statement probes every head through the (service, status, rank, queue_at) index and sorts the
+heads, so its cost does not grow with the queue. ``key`` is the same rule in Python, for the
+position a citizen is told (``hallops.core.read.position``) and a window's waiting list; the
+property test in tests/hallops/core/read checks the two against each other.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+
+from .models import Ticket, TicketStatus, WindowService
+
+RANKS = (0, 1, 2)  # statutory priority, appointment, normal (models.ticket.PRIORITY_RANK)
+APPOINTMENT_RANK = 1
+STARVING, TRANSFERRED = -2, -1  # standings that come before every preference (preferences are ≥ 0)
+NOT_SERVED = 1 << 30
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The times a hall's rules turn into for one moment: who is overdue, starving, early."""
+
+    now: datetime
+    overdue_before: datetime
+    starve_before: datetime
+
+    @classmethod
+    def of(cls, hall, now):
+        return cls(now=now, overdue_before=now - timedelta(minutes=hall.max_wait_minutes),
+                   starve_before=now - timedelta(minutes=hall.starvation_minutes))
+
+
+def key(bounds: Bounds, window_id, prefs: dict, *, service_id, rank, queue_at, target_window_id, id):
+    """The sort key of a waiting ticket for one window (smallest is called first)."""
+    if queue_at <= bounds.overdue_before:
+        return (0, 0, 0, queue_at, id)
+    bucket = 2 if rank == APPOINTMENT_RANK and queue_at > bounds.now else 1
+    if queue_at <= bounds.starve_before:
+        standing = STARVING
+    elif target_window_id is not None and target_window_id == window_id:
+        standing = TRANSFERRED
+    else:
+        standing = prefs.get(service_id, NOT_SERVED)
+    return (bucket, rank, standing, queue_at, id)
+
+
+def callable_by(window_id, prefs: dict, *, service_id, target_window_id) -> bool:
+    if target_window_id is not None:
+        return target_window_id == window_id
+    return service_id in prefs
+
+
+def _params(*values):
+    ops = connection.ops
+    return [ops.adapt_datetimefield_value(v) if isinstance(v, datetime)
+            else ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in values]
+
+
+def probe_sql(exclude: int = 0, select: str = "c.id", join: str = "") -> str:
+    """SELECT the id of the ticket a window calls next: every queue head, sorted by the key above.
+
+    Parameters, in order: see ``probe_params``. Each head is a correlated subquery that reads one
+    row of the (service, status, rank, queue_at) index; ``exclude`` placeholders skip tickets
+    another window took between this probe and its claim. Runs unchanged on PostgreSQL and SQLite.
+    """
+    t, ws = Ticket._meta.db_table, WindowService._meta.db_table
+    skip = f" AND h.id NOT IN ({', '.join(['%s'] * exclude)})" if exclude else ""
+    ranks = " UNION ALL ".join(f"SELECT {r} AS r" for r in RANKS)
+    head = (f"SELECT h.id FROM {t} h WHERE h.status = 'waiting' AND h.day = %s AND h.rank = q.r{skip} AND ")
+    order = "ORDER BY h.queue_at, h.id LIMIT 1"
+    return f"""
+SELECT {select} FROM {t} c {join} LEFT JOIN {ws} p ON p.window_id = %s AND p.service_id = c.service_id
+WHERE c.id IN (
+  SELECT ({head} h.service_id = s.service_id AND h.target_window_id IS NULL {order})
+    FROM {ws} s CROSS JOIN ({ranks}) q WHERE s.window_id = %s
+  UNION ALL
+  SELECT ({head} h.target_window_id = %s {order}) FROM ({ranks}) q
+)
+ORDER BY
+  CASE WHEN c.queue_at <= %s THEN 0 WHEN c.rank = {APPOINTMENT_RANK} AND c.queue_at > %s THEN 2 ELSE 1 END,
+  CASE WHEN c.queue_at <= %s THEN 0 ELSE c.rank END,
+  CASE WHEN c.queue_at <= %s THEN 0 WHEN c.queue_at <= %s THEN {STARVING}
+       WHEN c.target_window_id = %s THEN {TRANSFERRED} ELSE COALESCE(p.preference, {NOT_SERVED}) END,
+  c.queue_at, c.id
+LIMIT 1"""
+
+
+def probe_params(window_id, day, bounds: Bounds, exclude=()) -> list:
+    head = [day, *exclude]
+    return _params(
+        window_id,
+        *head, window_id,
+        *head, window_id,
+        bounds.overdue_before, bounds.now,
+        bounds.overdue_before,
+        bounds.overdue_before, bounds.starve_before, window_id,
+    )
+
+
+def waiting_rows(hall_id, day, service_ids, window_ids):
+    """Today's waiting tickets the given windows may call: the rows ``key`` needs, one query."""
+    from django.db.models import Q
+
+    return list(
+        Ticket.objects.filter(hall_id=hall_id, day=day, status=TicketStatus.WAITING)
+        .filter(Q(service_id__in=list(service_ids), target_window__isnull=True)
+                | Q(target_window_id__in=list(window_ids)))
+        .values_list("id", "service_id", "rank", "queue_at", "target_window_id")
+    )

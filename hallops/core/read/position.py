@@ -1,0 +1,127 @@
+"""A citizen's place in line (前面还有 N 人) and estimated wait: the one function that computes them.
+
+The number told is the number of tickets the windows that can call this ticket will call before it,
+in the call order of hallops.core.order (shared windows, their preferences, priority classes,
+appointments due, transfers, starvation and the bound on every wait). Precisely:
+
+* The windows that can call the ticket: the window it was transferred to; otherwise the open
+  (空闲 or 办理中) windows serving its matter, or, when none is open, every window serving it.
+* Those windows call in turn — round-robin, in order of window id, each taking the next ticket by
+  ``call_next`` at the current moment — and every ticket any of them calls counts, whatever its
+  matter (a shared window also calls its other matters). A window with nothing left to call drops
+  out of the turn. ``ahead`` is the number of tickets called before this one. With one window it is
+  exactly the number of tickets that window calls first; with several it is exact under those
+  turns (tests/hallops/core/read/test_position.py checks both against call_next itself). Windows
+  that cannot call this ticket are left out, although in the hall they may shorten the line by
+  taking shared tickets, so the number errs on the safe side.
+* ``estimated_wait_s``: for the window that will call this ticket, what is left of its current
+  ticket (the matter's handling time less the time it has been at it) plus the handling time of
+  the tickets it calls before this one; handling times are the rolling average per matter
+  (hallops.core.estimates).
+
+Three grouped queries whatever the number of matters, windows and waiting tickets: the windows and
+their matters; the waiting tickets they may call and their current tickets; recent handling times.
+"""
+
+from collections import deque
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .. import order
+from ..clock import local_day
+from ..clock import now as clock_now
+from ..estimates import SERVING_STATES, handle_seconds
+from ..models import Ticket, TicketStatus, WindowService
+from ..models.ticket import ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int
+    estimated_wait_s: int
+    window_id: int | None  # the window expected to call the ticket (None: no window serves it)
+
+
+def position(ticket, *, hall=None, now=None) -> Position | None:
+    """Place in line of a waiting ticket (saved, or built but not yet saved when issuing); None otherwise."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    now = now or clock_now()
+    hall = hall or ticket.hall
+    rows = list(WindowService.objects.filter(window__hall_id=hall.pk).values_list(
+        "window_id", "window__state", "service_id", "preference", "service__expected_minutes"))
+    prefs, state, expected = {}, {}, {}
+    for window_id, window_state, service_id, preference, minutes in rows:
+        prefs.setdefault(window_id, {})[service_id] = preference
+        state[window_id] = window_state
+        expected[service_id] = minutes * 60
+    if ticket.target_window_id is not None:
+        callers = [ticket.target_window_id]
+        prefs.setdefault(ticket.target_window_id, {})
+    else:
+        serving = [w for w, p in prefs.items() if ticket.service_id in p]
+        callers = sorted(w for w in serving if state[w] in SERVING_STATES) or sorted(serving)
+    if not callers:
+        # Nobody serves the matter yet: the place in its own queues.
+        callers, prefs = [None], {None: {ticket.service_id: 0}}
+    expected.setdefault(ticket.service_id, ticket.service.expected_minutes * 60)
+
+    served = {s for w in callers for s in prefs[w]}
+    windows = [w for w in callers if w is not None]
+    rows = list(
+        Ticket.objects.filter(hall_id=hall.pk, day=local_day(now))
+        .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
+                | Q(status=TicketStatus.WAITING, target_window_id__in=windows)
+                | Q(status__in=ACTIVE_STATUSES, window_id__in=windows))
+        .values_list("id", "service_id", "rank", "queue_at", "target_window_id", "status", "window_id",
+                     "called_at", "started_at")
+    )
+    waiting = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
+    if all(r[0] != ticket.pk for r in waiting):
+        waiting.append((ticket.pk, ticket.service_id, ticket.rank, ticket.queue_at, ticket.target_window_id))
+    handle = handle_seconds({s: expected.get(s, 600) for s in {r[1] for r in rows} | {ticket.service_id}})
+    busy = dict.fromkeys(callers, 0.0)
+    for _id, service_id, *_, status, window_id, called_at, started_at in rows:
+        if status != TicketStatus.WAITING:
+            at_it = (now - (started_at or called_at or now)).total_seconds()
+            busy[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
+    ahead, window_id = _simulate(waiting, ticket.pk, callers, prefs, order.Bounds.of(hall, now), handle, busy)
+    return Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))), window_id=window_id)
+
+
+def _simulate(waiting, target_id, callers, prefs, bounds, handle, busy):
+    """Let the callers take turns by the call order until one takes ``target_id``; ``busy`` adds up
+    each window's handling time on the way. Returns the tickets called before it and its window."""
+    queues = {}
+    for row in sorted(waiting, key=lambda r: (r[3], r[0])):
+        tid, service_id, rank, queue_at, target_window_id = row
+        qid = ("t", target_window_id, rank) if target_window_id is not None else ("s", service_id, rank)
+        queues.setdefault(qid, deque()).append(row)
+    # Each window's queues: its matters' and the tickets transferred to it, in every class.
+    mine = {
+        w: [q for q in [*(("s", s, r) for s in prefs[w] for r in order.RANKS),
+                         *(("t", w, r) for r in order.RANKS)] if q in queues]
+        for w in callers
+    }
+    turn, ahead = list(callers), 0
+    while turn:
+        for w in list(turn):
+            heads = [q for q in mine[w] if queues[q]]
+            mine[w] = heads
+            if not heads:
+                turn.remove(w)
+                continue
+            best = min(heads, key=lambda q: _key(bounds, w, prefs[w], queues[q][0]))
+            tid, service_id = queues[best].popleft()[:2]
+            if tid == target_id:
+                return ahead, w
+            ahead += 1
+            busy[w] += handle.get(service_id, 0)
+    return ahead, None  # unreachable while a caller can call the ticket
+
+
+def _key(bounds, window_id, prefs, row):
+    tid, service_id, rank, queue_at, target_window_id = row
+    return order.key(bounds, window_id, prefs, service_id=service_id, rank=rank, queue_at=queue_at,
+                     target_window_id=target_window_id, id=tid)
