@@ -10,7 +10,11 @@ from hallops.core.models import Appointment, Ticket
 
 def test_a_kiosk_takes_a_number_and_gets_what_it_prints(world, api, settings):
     settings.PUBLIC_BASE_URL = "http://hall.example:8000/"
+    # Window 2 is busy with A001 (10 minutes a matter); the idle window 1 will call A002 and
+    # window 2 the new number when it is done: one ahead, ten minutes (hallops.core.read.position).
     world.issue()
+    world.issue()
+    actions.call_next(world.other_window)
 
     response = api.post("/halls/xicheng/tickets/", {"service": "biz-reg"}, token=world.tokens["kiosk"])
 
@@ -18,8 +22,8 @@ def test_a_kiosk_takes_a_number_and_gets_what_it_prints(world, api, settings):
     body = response.json()
     ticket = Ticket.objects.get(pk=body["id"])
     assert body == {
-        "id": str(ticket.pk), "number": "A002", "service": "biz-reg", "service_name": "企业开办",
-        "priority": "normal", "status": "waiting", "ahead": 1, "estimated_wait_s": 300,
+        "id": str(ticket.pk), "number": "A003", "service": "biz-reg", "service_name": "企业开办",
+        "priority": "normal", "status": "waiting", "ahead": 1, "estimated_wait_s": 600,
         "issued_at": ticket.issued_at.isoformat(), "track_url": f"http://hall.example:8000/t/{ticket.pk}/",
     }
     assert ticket.channel == "kiosk"
