@@ -64,7 +64,12 @@ def queue(device: Device, kind: str, payload: dict, *, ticket=None) -> DeviceCom
 
 
 def _window_devices(window_id, kind):
-    return list(_driven(Device.objects.filter(window_id=window_id, kind=kind)))
+    # One lookup per window for all the events of one action (a call records two or three).
+    cache = events.scratch()
+    key = ("window-devices", window_id)
+    if key not in cache:
+        cache[key] = list(_driven(Device.objects.filter(window_id=window_id)))
+    return [d for d in cache[key] if d.kind == kind]
 
 
 def on_called(event, actor):

@@ -57,8 +57,12 @@ def _from_row(row):
 
 
 def _probe_and_claim(window, day, bounds, staff_id):
-    """The ticket the window calls next, claimed for it (status called), or None when none waits."""
-    t, sv = Ticket._meta.db_table, Service._meta.db_table
+    """The ticket the window calls next, claimed for it (status called), or None when none waits.
+
+    On PostgreSQL the same statement also marks the window 办理中 (when a ticket is claimed);
+    the caller records that change without writing it again.
+    """
+    t, sv, w = Ticket._meta.db_table, Service._meta.db_table, Window._meta.db_table
     join = f"JOIN {sv} sv ON sv.id = c.service_id"
     claim = [order._params(bounds.now)[0], window.pk, staff_id]
     taken_meanwhile = []
@@ -72,9 +76,11 @@ def _probe_and_claim(window, day, bounds, staff_id):
                 cur.execute(
                     f"WITH pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
                     f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
-                    f"FOR UPDATE SKIP LOCKED) RETURNING id) "
+                    f"FOR UPDATE SKIP LOCKED) RETURNING id), "
+                    f"serving AS (UPDATE {w} SET state = 'serving', state_since = %s WHERE id = %s "
+                    f"AND state <> 'serving' AND EXISTS (SELECT 1 FROM claimed)) "
                     f"SELECT pick.*, EXISTS (SELECT 1 FROM claimed) FROM pick",
-                    params + claim,
+                    params + claim + [claim[0], window.pk],
                 )
                 row = cur.fetchone()
                 if row is None:
@@ -127,36 +133,95 @@ def _current(window, *statuses):
     )
 
 
-def _called(window):
-    """The ticket the window has called and not yet started: what recall, skip and start act on."""
-    ticket = _current(window, TicketStatus.CALLED)
-    if ticket is None:
-        raise Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+_RETURNING = ", ".join([f'"{c}"' for c in _TICKET_COLS] + [
+    f'(SELECT sv."{c}" FROM {Service._meta.db_table} sv WHERE sv.id = {Ticket._meta.db_table}.service_id)'
+    for c in ("code", "name", "prefix")])
+
+
+def _change_current(window, set_sql, params, statuses, *, unless="", unless_params=(), free_window_at=None):
+    """Change the window's current ticket (the latest called one in ``statuses``) and read it back,
+    in one statement; None when there is none (or ``unless`` holds for it).
+
+    The window's row lock, taken first by every action on it, serialises changes to its ticket, so
+    nothing else can change it between the lock and this statement. ``free_window_at``: on
+    PostgreSQL, also mark the window 空闲 in the same statement (the caller records the event).
+    """
+    t, w = Ticket._meta.db_table, Window._meta.db_table
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (f"UPDATE {t} SET {set_sql} WHERE id = (SELECT id FROM {t} WHERE window_id = %s AND status IN ({marks}) "
+           f"ORDER BY called_at DESC LIMIT 1){unless} RETURNING {_RETURNING}")
+    args = [*params, window.pk, *statuses, *unless_params]
+    if free_window_at is not None and connection.vendor == "postgresql":
+        sql = f"WITH w AS (UPDATE {w} SET state = 'open', state_since = %s WHERE id = %s) {sql}"
+        args = [order._params(free_window_at)[0], window.pk, *args]
+    with connection.cursor() as cur:
+        cur.execute(sql, order._params(*args))
+        row = cur.fetchone()
+    if row is None:
+        return None
+    n = len(_TICKET_COLS)
+    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, _converted(Ticket, row[:n]))
+    ticket.service = Service.from_db(connection.alias, ["id", "code", "name", "prefix"], [ticket.service_id, *row[n:]])
+    ticket.window = window
     return ticket
 
 
+def _free_window(window, actor, now):
+    """空闲 after the current ticket ended; written already on PostgreSQL by _change_current."""
+    set_window_state(window, WindowState.OPEN, actor, now, written=connection.vendor == "postgresql")
+
+
+def _no_called_ticket():
+    return Conflict(_("当前没有已叫的号"), code="no_called_ticket")
+
+
+def _finish_current(window, actor, now, statuses, *, free_window=True, filing=None):
+    filing = filing or {}
+    extra = "".join(f', "{Ticket._meta.get_field(k).column}" = %s' for k in filing)
+    ticket = _change_current(
+        window, "status = 'done', started_at = COALESCE(started_at, called_at, %s), finished_at = %s" + extra,
+        [now, now, *filing.values()], statuses, free_window_at=now if free_window else None)
+    if ticket is not None:
+        _record_finished(ticket, window, actor, now)
+        if free_window:
+            _free_window(window, actor, now)
+    return ticket
+
+
+def _record_finished(ticket, window, actor, now):
+    events.record(window.hall_id, "ticket.finished", {
+        "ticket": ticket_dict(ticket), "window": WINDOW_REF.of(window),
+    }, actor, now)
+
+
 def _ready_to_call(window, actor, now):
+    """Whether the window may call; 下一位 while a matter is being handled closes it first.
+
+    A window is 空闲 exactly when it has no called or serving ticket (every action that ends its
+    ticket frees it, and one is only called by an open window), so an open window skips the look.
+    """
     if window.state not in (WindowState.OPEN, WindowState.SERVING):
         raise Conflict(_("窗口未开放，不能叫号"), code="window_not_open")
-    current = _current(window)
-    if current is not None:
-        if current.status == TicketStatus.CALLED:
-            raise Conflict(_("请先开始办理或过号当前号 %(n)s") % {"n": current.number}, code="ticket_in_progress")
-        _finish(current, window, actor, now)  # 下一位 closes the matter being handled
+    if window.state == WindowState.SERVING:
+        if _finish_current(window, actor, now, [TicketStatus.SERVING], free_window=False) is None:
+            current = _current(window, TicketStatus.CALLED)
+            if current is not None:
+                raise Conflict(_("请先开始办理或过号当前号 %(n)s") % {"n": current.number}, code="ticket_in_progress")
 
 
 def call_next(window, *, actor=None, now=None):
     """叫号: claim the next ticket for the window (hallops.core.order), or None when nobody waits."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         _ready_to_call(window, actor, now)
         staff_id = window.staff_id or getattr(getattr(actor, "user", None), "pk", None)
         ticket = _probe_and_claim(window, local_day(now), order.Bounds.of(window.hall, now), staff_id)
         if ticket is None:
+            set_window_state(window, WindowState.OPEN, actor, now)  # 下一位 with nobody left
             return None
         ticket.status, ticket.called_at, ticket.window, ticket.staff_id = TicketStatus.CALLED, now, window, staff_id
-        set_window_state(window, WindowState.SERVING, actor, now)
+        set_window_state(window, WindowState.SERVING, actor, now, written=connection.vendor == "postgresql")
         _record_call(ticket, window, actor, now)
         return ticket
 
@@ -167,7 +232,7 @@ def call_number(window, number: str, *, actor=None, now=None):
     number = (number or "").strip().upper()
     if not number:
         raise Invalid(_("请输入号码"), code="number_required")
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         _ready_to_call(window, actor, now)
         ticket = (
@@ -192,14 +257,15 @@ def call_number(window, number: str, *, actor=None, now=None):
 def recall(window, *, actor=None, now=None):
     """重呼: announce the called number again, up to the hall's number of recalls."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
-        ticket = _called(window)
         limit = window.hall.skip_recall_limit
-        if ticket.recall_count >= limit:
+        ticket = _change_current(window, "recall_count = recall_count + 1", [], [TicketStatus.CALLED],
+                                 unless=" AND recall_count < %s", unless_params=[limit])
+        if ticket is None:
+            if _current(window, TicketStatus.CALLED) is None:
+                raise _no_called_ticket()
             raise Conflict(_("已重呼%(n)d次，请过号") % {"n": limit}, code="recall_limit")
-        ticket.recall_count += 1
-        ticket.save(update_fields=["recall_count"])
         _record_call(ticket, window, actor, now)
         return ticket
 
@@ -212,20 +278,24 @@ def skip_allowed_at(ticket, hall):
 def skip(window, *, actor=None, now=None):
     """过号: the citizen did not come within the grace period; the window is free again."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
-        ticket = _called(window)
         hall = window.hall
-        allowed_at = skip_allowed_at(ticket, hall)
-        if now < allowed_at:
+        ticket = _change_current(window, "status = 'skipped'", [], [TicketStatus.CALLED],
+                                 unless=" AND called_at <= %s",
+                                 unless_params=[now - timedelta(minutes=hall.skip_grace_minutes)],
+                                 free_window_at=now)
+        if ticket is None:
+            called = _current(window, TicketStatus.CALLED)
+            if called is None:
+                raise _no_called_ticket()
+            allowed_at = skip_allowed_at(called, hall)
             wait_s = int((allowed_at - now).total_seconds()) + 1
             raise Conflict(_("叫号后%(m)d分钟内不能过号，还需等候%(s)d秒") % {"m": hall.skip_grace_minutes, "s": wait_s},
                            code="skip_too_early", retry_after_s=wait_s)
-        ticket.status = TicketStatus.SKIPPED
-        ticket.save(update_fields=["status"])
         events.record(window.hall_id, "ticket.skipped", {"ticket": ticket_dict(ticket), "policy": hall.skip_policy},
                       actor, now)
-        set_window_state(window, WindowState.OPEN, actor, now)
+        _free_window(window, actor, now)
         return ticket
 
 
@@ -249,7 +319,7 @@ def requeue(ticket, *, actor=None, now=None):
     """过号重排: a skipped citizen who comes back re-enters the line as the hall's policy says —
     a set number of places behind the head (requeue), at the tail (tail), or not at all (void)."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         ticket = (Ticket.objects.select_for_update(of=("self",))
                   .select_related("service", "hall", "window", "appointment").get(pk=ticket.pk))
         hall = ticket.hall
@@ -283,27 +353,13 @@ def requeue(ticket, *, actor=None, now=None):
 def start(window, *, actor=None, now=None):
     """开始办理."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
-        ticket = _called(window)
-        ticket.status = TicketStatus.SERVING
-        ticket.started_at = now
-        ticket.save(update_fields=["status", "started_at"])
+        ticket = _change_current(window, "status = 'serving', started_at = %s", [now], [TicketStatus.CALLED])
+        if ticket is None:
+            raise _no_called_ticket()
         events.record(window.hall_id, "ticket.started", {"ticket": ticket_dict(ticket)}, actor, now)
         return ticket
-
-
-def _finish(ticket, window, actor, now, filing=None):
-    ticket.status = TicketStatus.DONE
-    ticket.started_at = ticket.started_at or ticket.called_at or now
-    ticket.finished_at = now
-    for k, v in (filing or {}).items():
-        setattr(ticket, k, v)
-    ticket.save(update_fields=["status", "started_at", "finished_at", *(filing or {})])
-    events.record(window.hall_id, "ticket.finished", {
-        "ticket": ticket_dict(ticket), "window": WINDOW_REF.of(window),
-    }, actor, now)
-    set_window_state(window, WindowState.OPEN, actor, now)
 
 
 def finish(window, *, filing_number=None, applicant_type=None, actor=None, now=None):
@@ -313,12 +369,11 @@ def finish(window, *, filing_number=None, applicant_type=None, actor=None, now=N
     """
     now = now or clock_now()
     filing = filing_fields(filing_number, applicant_type)
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
-        ticket = _current(window)
+        ticket = _finish_current(window, actor, now, list(ACTIVE_STATUSES), filing=filing)
         if ticket is None:
             raise Conflict(_("当前没有办理中的号"), code="no_active_ticket")
-        _finish(ticket, window, actor, now, filing)
         return ticket
 
 
@@ -341,7 +396,7 @@ def transfer(window, *, service=None, to_window=None, actor=None, now=None):
     now = now or clock_now()
     if service is None and to_window is None:
         raise Invalid(_("请指定转往的事项或窗口"), code="transfer_target_required")
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         ticket = _current(window)
         if ticket is None:

@@ -39,7 +39,7 @@ def change_priority(ticket, priority, *, reason, actor=None, now=None) -> Ticket
         raise Invalid(_("未知的优先类别：%(p)s") % {"p": priority}, code="invalid_priority")
     if not reason:
         raise Invalid(_("请填写变更原因（如已核验的证件）"), code="reason_required")
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "window").get(pk=ticket.pk)
         if ticket.status != TicketStatus.WAITING:
             raise Conflict(_("只能变更等候中的号"), code="not_waiting")

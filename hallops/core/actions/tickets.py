@@ -33,16 +33,38 @@ def format_number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:03d}"
 
 
-def _next_number(hall_id, prefix, day) -> int:
+def _counter_upsert() -> str:
+    # Upsert and read in one statement; the row lock serialises numbering per prefix and day.
     table = DailyCounter._meta.db_table
+    return (f"INSERT INTO {table} (hall_id, prefix, day, last) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last")
+
+
+def _take_number(ticket, prefix) -> None:
+    """Give the ticket the prefix's next number of its day and insert it.
+
+    PostgreSQL does both in one statement (the number formatted as format_number does); SQLite,
+    whose writers queue on BEGIN IMMEDIATE anyway, in two.
+    """
+    counter = [ticket.hall_id, prefix, ticket.day]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(_counter_upsert(), counter)
+            ticket.number = format_number(prefix, cur.fetchone()[0])
+        ticket.save(force_insert=True)
+        return
+    fields = [f for f in Ticket._meta.concrete_fields if f.attname != "number"]
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    values = [f.get_db_prep_save(getattr(ticket, f.attname), connection) for f in fields]
+    number = "(SELECT %s || CASE WHEN last < 1000 THEN lpad(last::text, 3, '0') ELSE last::text END FROM c)"
     with connection.cursor() as cur:
-        # Upsert and read in one statement; the row lock serialises numbering per prefix and day.
         cur.execute(
-            f"INSERT INTO {table} (hall_id, prefix, day, last) VALUES (%s, %s, %s, 1) "
-            f"ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [hall_id, prefix, day],
+            f"WITH c AS ({_counter_upsert()}) INSERT INTO {Ticket._meta.db_table} ({columns}, number) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}, {number}) RETURNING number",
+            [*counter, *values, prefix],
         )
-        return cur.fetchone()[0]
+        ticket.number = cur.fetchone()[0]
+    ticket._state.adding, ticket._state.db = False, connection.alias
 
 
 def counted_against_quota(**filters):
@@ -78,14 +100,13 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
     # until commit, and every kiosk issuing that prefix queues on it.
     place = position(ticket, hall=hall, now=now)
     ahead, wait = place.ahead, place.estimated_wait_s
-    with transaction.atomic():
-        seq = _next_number(hall.pk, service.prefix, day)
+    with transaction.atomic(), events.batch():
+        _take_number(ticket, service.prefix)
         if service.daily_quota is not None:
-            # Counted under the prefix lock taken above, so two kiosks cannot both take the last one.
-            if quota_used(day, service=service).get(service.pk, 0) >= service.daily_quota:
+            # Counted under the prefix lock taken above, so two kiosks cannot both take the last one;
+            # over the quota, the whole transaction (number and ticket) rolls back.
+            if quota_used(day, service=service).get(service.pk, 0) > service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
-        ticket.number = format_number(service.prefix, seq)
-        ticket.save(force_insert=True)
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
                                                  "estimated_wait_s": wait}, actor, now)
     return IssueResult(ticket, ahead, wait)
@@ -94,7 +115,7 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
 def check_in(hall, code: str, *, actor=None, now=None) -> IssueResult:
     """预约签到: turn a booked appointment into a ticket that is called before normal numbers once due."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         appt = (
             Appointment.objects.select_for_update().select_related("service")
             .filter(hall=hall, code=code.strip().upper()).first()
@@ -121,7 +142,7 @@ def check_in(hall, code: str, *, actor=None, now=None) -> IssueResult:
 
 def cancel_ticket(ticket, *, actor=None, now=None) -> Ticket:
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         ticket = Ticket.objects.select_for_update(of=("self",)).select_related("service", "window").get(pk=ticket.pk)
         if ticket.status != TicketStatus.WAITING:
             raise Conflict(_("只能取消等候中的号"), code="not_waiting")
@@ -137,7 +158,7 @@ def close_day(hall, *, actor=None, now=None) -> int:
     bookings past their slot and grace become no-shows."""
     now = now or clock_now()
     today = local_day(now)
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         mark_no_shows(hall, actor=actor, now=now)
         open_statuses = [TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SKIPPED]
         expired = Ticket.objects.filter(hall=hall, day__lt=today, status__in=open_statuses).update(

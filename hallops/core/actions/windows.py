@@ -16,16 +16,21 @@ def locked_window(window) -> Window:
     return Window.objects.select_for_update(of=("self",)).select_related("hall", "staff__staff", "zone").get(pk=window.pk)
 
 
-def set_window_state(window, state, actor, now, **fields):
+def set_window_state(window, state, actor, now, *, written=False, **fields):
+    """Change the window's state (and fields), recording a window.state event when it changes.
+
+    ``written``: the caller has already written state and state_since in its own statement.
+    """
     changed = window.state != state or fields
+    if not changed:
+        return
     window.state = state
-    if changed:
-        window.state_since = now
+    window.state_since = now
     for k, v in fields.items():
         setattr(window, k, v)
-    window.save(update_fields=["state", "state_since", *fields])
-    if changed:
-        events.record(window.hall_id, "window.state", {"window": window_dict(window)}, actor, now)
+    if not written:
+        window.save(update_fields=["state", "state_since", *fields])
+    events.record(window.hall_id, "window.state", {"window": window_dict(window)}, actor, now)
 
 
 def _has_active_ticket(window) -> bool:
@@ -35,7 +40,7 @@ def _has_active_ticket(window) -> bool:
 def open_window(window, *, actor=None, now=None):
     """开窗 (also 临时增开窗口 by a lobby manager)."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if window.state in (WindowState.OPEN, WindowState.SERVING):
             raise Conflict(_("窗口已开放"), code="window_already_open")
@@ -46,7 +51,7 @@ def open_window(window, *, actor=None, now=None):
 def pause_window(window, *, reason="", stand_in="", actor=None, now=None):
     """暂停服务; a stand-in (同岗替代) may be named so patrols know the seat is covered."""
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if window.state != WindowState.OPEN:
             if window.state == WindowState.SERVING:
@@ -59,7 +64,7 @@ def pause_window(window, *, reason="", stand_in="", actor=None, now=None):
 
 def resume_window(window, *, actor=None, now=None):
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if window.state != WindowState.PAUSED:
             raise Conflict(_("窗口未暂停"), code="window_not_paused")
@@ -69,7 +74,7 @@ def resume_window(window, *, actor=None, now=None):
 
 def close_window(window, *, actor=None, now=None):
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if _has_active_ticket(window):
             raise Conflict(_("请先办结或过号当前号再关闭窗口"), code="ticket_in_progress")
@@ -87,7 +92,7 @@ def sign_in(window, user, *, actor=None, now=None):
         raise Invalid(_("只有窗口人员可以签到窗口"), code="not_window_staff")
     if profile.hall_id not in (None, window.hall_id):
         raise Invalid(_("不是本大厅的工作人员"), code="wrong_hall")
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if window.staff_id and window.staff_id != user.pk:
             raise Conflict(_("该窗口已有人员签到"), code="window_occupied")
@@ -111,7 +116,7 @@ def _leave(window, actor, now):
 
 def sign_out(window, *, actor=None, now=None):
     now = now or clock_now()
-    with transaction.atomic():
+    with transaction.atomic(), events.batch():
         window = locked_window(window)
         if window.staff_id is None:
             raise Conflict(_("该窗口没有人员签到"), code="window_not_signed_in")

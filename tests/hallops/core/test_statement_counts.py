@@ -1,0 +1,74 @@
+"""Round trips per action, pinned (issue 14). Savepoints of the test's own transaction are not counted.
+
+PostgreSQL is the production path: there the number and the ticket, a claim and the window's
+state, a ticket and its window, and all of an action's events each go in one statement. SQLite
+(one writer at a time, no data-modifying WITH) needs a few more, pinned separately.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hallops.core import actions
+from hallops.core.models import DeviceKind
+from tests.factories import make_device, make_service
+
+from .helpers import issue, open_window
+
+PINS = {  # action: (PostgreSQL, SQLite)
+    "issue": (5, 7),
+    "call_next": (4, 7),
+    "call_next_while_serving": (5, 7),
+    "recall": (4, 5),
+    "start": (3, 4),
+    "skip": (4, 6),
+    "finish": (4, 6),
+}
+
+
+def statements(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def pin(action):
+    return PINS[action][0 if connection.vendor == "postgresql" else 1]
+
+
+@pytest.fixture(params=[2, 40], ids=["2 matters", "40 matters"])
+def hall_of(request, hall, service_a, service_b, clock):
+    """A window serving 2 or 40 matters, each with a queue, and its browser window display (no
+    gateway device: a driven LED strip or pad adds its command, two statements, to an action)."""
+    services = [service_a, service_b] + [make_service(hall, prefix="C") for _ in range(request.param - 2)]
+    window = open_window(hall, services, clock)
+    open_window(hall, services[::-1], clock)
+    make_device(hall, DeviceKind.WINDOW_DISPLAY, window=window)
+    for s in services:
+        for _ in range(3):
+            issue(hall, s, clock)
+    hall.skip_grace_minutes = 0
+    hall.save()
+    return hall, window, services
+
+
+def test_issuing_a_number(hall_of, clock):
+    hall, _, services = hall_of
+    assert len(statements(lambda: actions.issue_ticket(hall, services[-1], now=clock.tick()))) <= pin("issue")
+
+
+def test_calling_recalling_starting_and_finishing(hall_of, clock):
+    _, window, _ = hall_of
+    assert len(statements(lambda: actions.call_next(window, now=clock.tick()))) <= pin("call_next")
+    assert len(statements(lambda: actions.recall(window, now=clock.tick()))) <= pin("recall")
+    assert len(statements(lambda: actions.start(window, now=clock.tick()))) <= pin("start")
+    assert len(statements(lambda: actions.call_next(window, now=clock.tick()))) <= pin("call_next_while_serving")
+    assert len(statements(lambda: actions.skip(window, now=clock.tick()))) <= pin("skip")
+    actions.call_next(window, now=clock.tick())
+    assert len(statements(lambda: actions.finish(window, now=clock.tick()))) <= pin("finish")
+
+
+def test_the_choice_of_ticket_is_one_statement_whatever_the_number_of_matters(hall_of, clock):
+    _, window, _ = hall_of
+    ran = statements(lambda: actions.call_next(window, now=clock.tick()))
+    assert sum(1 for sql in ran if "ORDER BY" in sql and "core_windowservice" in sql) == 1
