@@ -213,6 +213,9 @@ HALLOPS = {
     "REPRINT_MAX": env.int("HALLOPS_REPRINT_MAX", default=3),
     "RATE_LIMIT_STORAGE": env.str("HALLOPS_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://"),
     "CLIENT_ADDRESS_HEADER": env.str("HALLOPS_CLIENT_ADDRESS_HEADER", default=""),
+    # A bearer token's lookup is reused this long per process (hallops.core.authn): a revoked token
+    # or disabled device or account is refused at most this many seconds later. 0 turns it off.
+    "TOKEN_CACHE_SECONDS": env.float("HALLOPS_TOKEN_CACHE_SECONDS", default=5.0),
 }
 
 LOGGING = {

@@ -102,3 +102,13 @@ def _fresh_rate_limits():
 
     throttle.reset()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_cache():
+    """Bearer-token lookups are cached per process (hallops.core.authn); each test starts without."""
+    from hallops.core.authn import forget_tokens
+
+    forget_tokens()
+    yield
+    forget_tokens()

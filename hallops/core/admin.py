@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import announcement
+from .authn import forget_tokens
 from .models import (
     Appointment, ApiToken, CalendarDay, Department, Device, Evaluation, Hall, HallEvent, Service, StaffProfile, Ticket,
     Window, WindowService, Zone,
@@ -247,6 +248,7 @@ class DeviceAdmin(admin.ModelAdmin):
     def issue_token(self, request, queryset):
         for device in queryset:
             ApiToken.objects.filter(device=device, revoked=False).update(revoked=True)
+            forget_tokens()
             raw = ApiToken.issue(device=device)
             self.message_user(request, _("%(device)s 的新令牌：%(token)s （请立即复制，之后不再显示）")
                               % {"device": device.name, "token": raw}, messages.WARNING)
@@ -273,6 +275,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request, queryset):
         n = queryset.filter(revoked=False).update(revoked=True)
+        forget_tokens()  # this process at once; the others within HALLOPS_TOKEN_CACHE_SECONDS
         self.message_user(request, ngettext("已吊销 %(n)d 个令牌", "已吊销 %(n)d 个令牌", n) % {"n": n},
                           messages.SUCCESS)
 

@@ -2,18 +2,50 @@
 a device token (header, or `?token=` where a browser cannot set headers) for devices.
 """
 
+import time
 from urllib.parse import parse_qs
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .actors import Actor
 from .errors import Unauthorized
 from .models import ApiToken
+from .models.device import _digest
+
+# digest of the raw token -> (monotonic expiry, ApiToken with its user, staff profile and device).
+# Every kiosk, screen and console request carries its token, and looking it up was a round trip
+# of its own; a hall has a few hundred tokens at most.
+_tokens: dict[str, tuple[float, ApiToken]] = {}
+_MAX_CACHED = 10_000
+
+
+def _lookup(raw: str):
+    ttl = settings.HALLOPS.get("TOKEN_CACHE_SECONDS", 0)
+    if ttl <= 0:
+        return ApiToken.objects.lookup(raw)
+    key, now = _digest(raw), time.monotonic()
+    hit = _tokens.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    token = ApiToken.objects.lookup(raw)
+    if token is not None:
+        if len(_tokens) >= _MAX_CACHED:
+            _tokens.clear()
+        _tokens[key] = (now + ttl, token)
+    return token
+
+
+def forget_tokens() -> None:
+    """Drop every cached lookup (this process), e.g. right after revoking tokens."""
+    _tokens.clear()
 
 
 def actor_from_token(raw: str) -> Actor:
-    token = ApiToken.objects.lookup(raw.strip()) if raw and raw.strip() else None
+    """The actor of a bearer token. Lookups are reused for HALLOPS_TOKEN_CACHE_SECONDS, so a
+    revocation or a disabled device/account takes effect within that time in every process."""
+    token = _lookup(raw.strip()) if raw and raw.strip() else None
     if token is None:
         raise Unauthorized(_("令牌无效或已吊销"), code="invalid_token")
     if token.device is not None:

@@ -45,10 +45,14 @@ class Position:
 
 def position(ticket, *, hall=None, now=None) -> Position | None:
     """Place in line of a waiting ticket (saved, or built but not yet saved when issuing); None otherwise."""
-    if ticket.status != TicketStatus.WAITING:
-        return None
+    return positions([ticket], hall=hall or ticket.hall, now=now)[ticket.pk]
+
+
+def positions(tickets, *, hall, now=None) -> dict:
+    """``position`` of many tickets of one hall (e.g. a new ticket of each matter, for the kiosk's
+    list), keyed by ticket id, in the same three queries whatever their number."""
     now = now or clock_now()
-    hall = hall or ticket.hall
+    tickets = list(tickets)
     rows = list(WindowService.objects.filter(window__hall_id=hall.pk).values_list(
         "window_id", "window__state", "service_id", "preference", "service__expected_minutes"))
     prefs, state, expected = {}, {}, {}
@@ -56,19 +60,29 @@ def position(ticket, *, hall=None, now=None) -> Position | None:
         prefs.setdefault(window_id, {})[service_id] = preference
         state[window_id] = window_state
         expected[service_id] = minutes * 60
-    if ticket.target_window_id is not None:
-        callers = [ticket.target_window_id]
-        prefs.setdefault(ticket.target_window_id, {})
-    else:
-        serving = [w for w, p in prefs.items() if ticket.service_id in p]
-        callers = sorted(w for w in serving if state[w] in SERVING_STATES) or sorted(serving)
-    if not callers:
-        # Nobody serves the matter yet: the place in its own queues.
-        callers, prefs = [None], {None: {ticket.service_id: 0}}
-    expected.setdefault(ticket.service_id, ticket.service.expected_minutes * 60)
+    callers_of = {}
+    for t in tickets:
+        if t.status != TicketStatus.WAITING:
+            continue
+        if t.target_window_id is not None:
+            callers = [t.target_window_id]
+            prefs.setdefault(t.target_window_id, {})
+        else:
+            serving = [w for w, p in prefs.items() if t.service_id in p]
+            callers = sorted(w for w in serving if state[w] in SERVING_STATES) or sorted(serving)
+        if not callers:
+            # Nobody serves the matter yet: the place in its own queues, as if one window did.
+            callers = [("nobody", t.service_id)]
+            prefs[callers[0]] = {t.service_id: 0}
+        callers_of[t.pk] = callers
+        if t.service_id not in expected:
+            expected[t.service_id] = t.service.expected_minutes * 60
+    if not callers_of:
+        return {t.pk: None for t in tickets}
 
-    served = {s for w in callers for s in prefs[w]}
-    windows = [w for w in callers if w is not None]
+    all_callers = {w for callers in callers_of.values() for w in callers}
+    served = {s for w in all_callers for s in prefs[w]}
+    windows = [w for w in all_callers if isinstance(w, int)]
     rows = list(
         Ticket.objects.filter(hall_id=hall.pk, day=local_day(now))
         .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
@@ -77,17 +91,29 @@ def position(ticket, *, hall=None, now=None) -> Position | None:
         .values_list("id", "service_id", "rank", "queue_at", "target_window_id", "status", "window_id",
                      "called_at", "started_at")
     )
-    waiting = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
-    if all(r[0] != ticket.pk for r in waiting):
-        waiting.append((ticket.pk, ticket.service_id, ticket.rank, ticket.queue_at, ticket.target_window_id))
-    handle = handle_seconds({s: expected.get(s, 600) for s in {r[1] for r in rows} | {ticket.service_id}})
-    busy = dict.fromkeys(callers, 0.0)
+    stored = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
+    stored_ids = {r[0] for r in stored}
+    handle = handle_seconds({s: expected.get(s, 600) for s in {r[1] for r in rows} | served})
+    busy_now = {}
     for _id, service_id, *_, status, window_id, called_at, started_at in rows:
         if status != TicketStatus.WAITING:
             at_it = (now - (started_at or called_at or now)).total_seconds()
-            busy[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
-    ahead, window_id = _simulate(waiting, ticket.pk, callers, prefs, order.Bounds.of(hall, now), handle, busy)
-    return Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))), window_id=window_id)
+            busy_now[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
+    bounds = order.Bounds.of(hall, now)
+
+    out = {}
+    for t in tickets:
+        callers = callers_of.get(t.pk)
+        if callers is None:
+            out[t.pk] = None
+            continue
+        waiting = stored if t.pk in stored_ids else [
+            *stored, (t.pk, t.service_id, t.rank, t.queue_at, t.target_window_id)]  # being issued
+        busy = {w: busy_now.get(w, 0.0) for w in callers}
+        ahead, window_id = _simulate(waiting, t.pk, callers, prefs, bounds, handle, busy)
+        out[t.pk] = Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))),
+                             window_id=window_id if isinstance(window_id, int) else None)
+    return out
 
 
 def _simulate(waiting, target_id, callers, prefs, bounds, handle, busy):

@@ -1,0 +1,184 @@
+"""The request path against its floors, measured in one run (issue 14).
+
+    .venv/bin/python bench/bench_request.py [--rounds 300] [--processes 2]
+
+One throwaway PostgreSQL database, Redis for the channel layer, daphne processes serving
+hallops with one extra bare Django JSON view (bench/bench_settings.py). The endpoints are called
+interleaved — one of each per round, on one keep-alive connection per process — so that the
+noise of a shared machine falls on all of them alike; the ratios and differences are the result.
+
+  bare          GET /bench/bare/ — a plain Django JsonResponse through the full middleware stack
+  me            GET /api/v1/me/ with a device bearer token — the trivial authenticated ninja GET
+  halls         GET /api/v1/halls/ with the token
+  issue         POST /api/v1/halls/bench/tickets/ (kiosk token)
+  call_next     POST /api/v1/windows/ID/call-next/ (staff token; the window starts each ticket,
+                so every call after the first also finishes one: 下一位)
+  floor_issue   plain psycopg, one transaction doing what issuing must: number, ticket, event
+  floor_claim   plain psycopg, one transaction claiming the oldest waiting ticket and its event
+
+Also the statements each action runs (counted in process). Results: bench/results/request.json.
+"""
+
+import argparse
+import http.client
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import daphne_servers, django_env, manage, pg_database, run_script, summary_ms, write_results  # noqa: E402
+
+SETUP = r"""
+import json
+from django.contrib.auth import get_user_model
+from hallops.core.models import *
+from hallops.core import actions
+hall = Hall.objects.create(code="bench", name="压测大厅", enforce_hours=False)
+zone = Zone.objects.create(hall=hall, code="z", name="综合区")
+svc = Service.objects.create(hall=hall, zone=zone, code="general", name="综合受理", prefix="A")
+others = [Service.objects.create(hall=hall, zone=zone, code=f"s{i}", name=f"事项{i}", prefix="BCDE"[i]) for i in range(4)]
+kiosk = Device.objects.create(hall=hall, kind=DeviceKind.KIOSK, name="bench-kiosk")
+out = {"kiosk": ApiToken.issue(device=kiosk), "windows": [], "hall": hall.pk, "service": svc.pk}
+for i in range(1, 15):
+    w = Window.objects.create(hall=hall, zone=zone, number=str(i), name=f"综窗{i}")
+    WindowService.objects.create(window=w, service=svc, preference=0)
+    for j, o in enumerate(others):
+        WindowService.objects.create(window=w, service=o, preference=j + 1)
+    u = get_user_model().objects.create_user(username=f"b{i}")
+    StaffProfile.objects.create(user=u, hall=hall, display_name=f"员工{i}")
+    actions.sign_in(w, u)
+    out["windows"].append({"id": w.pk, "token": ApiToken.issue(user=u)})
+for k in range(3000):
+    actions.issue_ticket(hall, [svc, *others][k % 5])
+print(json.dumps(out))
+"""
+
+COUNTS = r"""
+import json
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hallops.core.models import *
+from hallops.core import actions
+hall = Hall.objects.get(code="bench"); svc = Service.objects.get(hall=hall, code="general")
+w = Window.objects.get(hall=hall, number="14")
+Ticket.objects.filter(window=w, status__in=["called", "serving"]).update(status="done")
+Window.objects.filter(pk=w.pk).update(state="open")
+hall.skip_grace_minutes = 0; hall.save()
+def n(fn):
+    with CaptureQueriesContext(connection) as c:
+        fn()
+    return len(c.captured_queries)
+print(json.dumps({
+    "issue_ticket": n(lambda: actions.issue_ticket(hall, svc)),
+    "call_next": n(lambda: actions.call_next(w)),
+    "recall": n(lambda: actions.recall(w)),
+    "start": n(lambda: actions.start(w)),
+    "call_next_while_serving": n(lambda: actions.call_next(w)),
+    "skip": n(lambda: actions.skip(w)),
+    "finish": (actions.call_next(w), n(lambda: actions.finish(w)))[1],
+}))
+"""
+
+FLOOR = r"""
+import json, time, uuid, psycopg
+from datetime import datetime, timezone, date
+conn = psycopg.connect(DSN)
+hall_id, svc_id = HALL, SVC
+def issue():
+    now = datetime.now(timezone.utc); day = date.today()
+    with conn.transaction():
+        cur = conn.cursor()
+        cur.execute("INSERT INTO core_dailycounter (hall_id, prefix, day, last) VALUES (%s,'F',%s,1) "
+                    "ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = core_dailycounter.last + 1 RETURNING last", (hall_id, day))
+        seq = cur.fetchone()[0]
+        cur.execute("INSERT INTO core_ticket (id, hall_id, service_id, day, number, priority, rank, channel, status, queue_at, issued_at, recall_count, requeue_count) "
+                    "VALUES (%s,%s,%s,%s,%s,'normal',2,'kiosk','cancelled',%s,%s,0,0)", (uuid.uuid4(), hall_id, svc_id, day, f"F{seq:05d}", now, now))
+        cur.execute("INSERT INTO core_eventsequence (hall_id, last) VALUES (%s, 1) ON CONFLICT (hall_id) DO UPDATE SET last = core_eventsequence.last + 1 RETURNING last", (hall_id,))
+        e = cur.fetchone()[0]
+        cur.execute("INSERT INTO core_hallevent (hall_id, seq, type, payload, actor, created_at) VALUES (%s,%s,'floor','{}','',%s)", (hall_id, e, now))
+def claim():
+    now = datetime.now(timezone.utc)
+    with conn.transaction():
+        cur = conn.cursor()
+        cur.execute("UPDATE core_ticket SET status = 'cancelled' WHERE id = (SELECT id FROM core_ticket WHERE service_id = %s "
+                    "AND status = 'waiting' AND rank = 2 ORDER BY queue_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id", (svc_id,))
+        cur.fetchone()
+        cur.execute("INSERT INTO core_eventsequence (hall_id, last) VALUES (%s, 1) ON CONFLICT (hall_id) DO UPDATE SET last = core_eventsequence.last + 1 RETURNING last", (hall_id,))
+        e = cur.fetchone()[0]
+        cur.execute("INSERT INTO core_hallevent (hall_id, seq, type, payload, actor, created_at) VALUES (%s,%s,'floor','{}','',%s)", (hall_id, e, now))
+out = {}
+for name, fn in (("floor_issue", issue), ("floor_claim", claim)):
+    lat = []
+    for _ in range(N):
+        t0 = time.perf_counter(); fn(); lat.append(time.perf_counter() - t0)
+    out[name] = lat
+print(json.dumps(out))
+"""
+
+
+class Conn:
+    def __init__(self, port):
+        self.c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def req(self, method, path, token=None, body=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        t0 = time.perf_counter()
+        self.c.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        r = self.c.getresponse()
+        data = r.read()
+        dt = time.perf_counter() - t0
+        if r.status >= 400:
+            raise RuntimeError(f"{method} {path}: {r.status} {data[:300]!r}")
+        return dt, data
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=300)
+    ap.add_argument("--processes", type=int, default=2)
+    args = ap.parse_args()
+    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "processes": args.processes}
+    with pg_database() as db_url:
+        env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        info = json.loads(run_script(env, SETUP).strip().splitlines()[-1])
+        samples = {k: [] for k in ("bare", "me", "halls", "issue", "call_next")}
+        with daphne_servers(env, count=args.processes) as (ports, _):
+            conns = [Conn(p) for p in ports]
+            window = info["windows"][0]
+            for i in range(args.rounds + 20):  # the first 20 rounds warm up
+                c = conns[i % len(conns)]
+                got = {
+                    "bare": c.req("GET", "/bench/bare/")[0],
+                    "me": c.req("GET", "/api/v1/me/", info["kiosk"])[0],
+                    "halls": c.req("GET", "/api/v1/halls/", info["kiosk"])[0],
+                    "issue": c.req("POST", "/api/v1/halls/bench/tickets/", info["kiosk"], {"service": "general"})[0],
+                }
+                dt, data = c.req("POST", f"/api/v1/windows/{window['id']}/call-next/", window["token"])
+                got["call_next"] = dt
+                if json.loads(data).get("ticket"):
+                    c.req("POST", f"/api/v1/windows/{window['id']}/start/", window["token"])
+                if i >= 20:
+                    for k, v in got.items():
+                        samples[k].append(v)
+        floor = FLOOR.replace("DSN", repr(db_url)).replace("HALL", str(info["hall"])).replace(
+            "SVC", str(info["service"])).replace("N", str(args.rounds))
+        samples.update(json.loads(run_script(env, floor).strip().splitlines()[-1]))
+        results["statements"] = json.loads(run_script(env, COUNTS).strip().splitlines()[-1])
+    results["latency"] = {k: summary_ms(v) for k, v in samples.items()}
+    p50 = {k: v["p50_ms"] for k, v in results["latency"].items()}
+    results["derived"] = {
+        "me_minus_bare_ms": round(p50["me"] - p50["bare"], 2),
+        "halls_minus_bare_ms": round(p50["halls"] - p50["bare"], 2),
+        "issue_vs_bare_plus_floor": round(p50["issue"] / (p50["bare"] + p50["floor_issue"]), 2),
+        "call_next_vs_bare_plus_floor": round(p50["call_next"] / (p50["bare"] + p50["floor_claim"]), 2),
+    }
+    write_results("request", results)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
