@@ -49,7 +49,7 @@ for i in range(1, 15):
     StaffProfile.objects.create(user=u, hall=hall, display_name=f"员工{i}")
     actions.sign_in(w, u)
     out["windows"].append({"id": w.pk, "token": ApiToken.issue(user=u)})
-for k in range(3000):
+for k in range(300):
     actions.issue_ticket(hall, [svc, *others][k % 5])
 print(json.dumps(out))
 """
@@ -83,8 +83,8 @@ print(json.dumps({
 FLOOR = r"""
 import json, time, uuid, psycopg
 from datetime import datetime, timezone, date
-conn = psycopg.connect(DSN)
-hall_id, svc_id = HALL, SVC
+conn = psycopg.connect(__DSN__)
+hall_id, svc_id = __HALL__, __SVC__
 def issue():
     now = datetime.now(timezone.utc); day = date.today()
     with conn.transaction():
@@ -110,7 +110,7 @@ def claim():
 out = {}
 for name, fn in (("floor_issue", issue), ("floor_claim", claim)):
     lat = []
-    for _ in range(N):
+    for _ in range(__N__):
         t0 = time.perf_counter(); fn(); lat.append(time.perf_counter() - t0)
     out[name] = lat
 print(json.dumps(out))
@@ -164,8 +164,8 @@ def main():
                 if i >= 20:
                     for k, v in got.items():
                         samples[k].append(v)
-        floor = FLOOR.replace("DSN", repr(db_url)).replace("HALL", str(info["hall"])).replace(
-            "SVC", str(info["service"])).replace("N", str(args.rounds))
+        floor = FLOOR.replace("__DSN__", repr(db_url)).replace("__HALL__", str(info["hall"])).replace(
+            "__SVC__", str(info["service"])).replace("__N__", str(args.rounds))
         samples.update(json.loads(run_script(env, floor).strip().splitlines()[-1]))
         results["statements"] = json.loads(run_script(env, COUNTS).strip().splitlines()[-1])
     results["latency"] = {k: summary_ms(v) for k, v in samples.items()}
