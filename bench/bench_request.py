@@ -85,6 +85,12 @@ import json, time, uuid, psycopg
 from datetime import datetime, timezone, date
 conn = psycopg.connect(__DSN__)
 hall_id, svc_id = __HALL__, __SVC__
+cur0 = conn.cursor()
+cur0.execute("SELECT * FROM core_ticket WHERE service_id = %s LIMIT 1", (svc_id,))
+template = dict(zip([d.name for d in cur0.description], cur0.fetchone()))  # every column, whatever main adds
+conn.commit()
+cols = list(template)
+insert_ticket = f"INSERT INTO core_ticket ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
 def issue():
     now = datetime.now(timezone.utc); day = date.today()
     with conn.transaction():
@@ -92,8 +98,11 @@ def issue():
         cur.execute("INSERT INTO core_dailycounter (hall_id, prefix, day, last) VALUES (%s,'F',%s,1) "
                     "ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = core_dailycounter.last + 1 RETURNING last", (hall_id, day))
         seq = cur.fetchone()[0]
-        cur.execute("INSERT INTO core_ticket (id, hall_id, service_id, day, number, priority, rank, channel, status, queue_at, issued_at, recall_count, requeue_count) "
-                    "VALUES (%s,%s,%s,%s,%s,'normal',2,'kiosk','cancelled',%s,%s,0,0)", (uuid.uuid4(), hall_id, svc_id, day, f"F{seq:05d}", now, now))
+        row = {**template, "id": uuid.uuid4(), "number": f"F{seq:05d}", "status": "cancelled", "day": day,
+               "queue_at": now, "issued_at": now, "called_at": None, "started_at": None, "finished_at": None,
+               "window_id": None, "staff_id": None, "target_window_id": None, "transferred_from_id": None,
+               "appointment_id": None}
+        cur.execute(insert_ticket, [row[c] for c in cols])
         cur.execute("INSERT INTO core_eventsequence (hall_id, last) VALUES (%s, 1) ON CONFLICT (hall_id) DO UPDATE SET last = core_eventsequence.last + 1 RETURNING last", (hall_id,))
         e = cur.fetchone()[0]
         cur.execute("INSERT INTO core_hallevent (hall_id, seq, type, payload, actor, created_at) VALUES (%s,%s,'floor','{}','',%s)", (hall_id, e, now))
@@ -166,6 +175,7 @@ def main():
                         samples[k].append(v)
         floor = FLOOR.replace("__DSN__", repr(db_url)).replace("__HALL__", str(info["hall"])).replace(
             "__SVC__", str(info["service"])).replace("__N__", str(args.rounds))
+        write_results("request-http", {k: summary_ms(v) for k, v in samples.items()})  # kept if a floor fails
         samples.update(json.loads(run_script(env, floor).strip().splitlines()[-1]))
         results["statements"] = json.loads(run_script(env, COUNTS).strip().splitlines()[-1])
     results["latency"] = {k: summary_ms(v) for k, v in samples.items()}
