@@ -11,11 +11,11 @@ EXPECTED = {
     "window": 5,  # seq, window, current ticket
     "kiosk": 8,  # seq, matters + 4 figures
     "pad": 6,  # seq, window (with its staff card), last finished ticket, whether it is serving
-    "ticket": 7,  # ticket, seq, people ahead, handling time, open windows
+    "ticket": 8,  # ticket, seq, hall, place in line (windows, tickets, handling times)
     "console": 7,  # seq, window, current ticket, its matters, waiting tickets
     "dashboard": 16,  # the hall's load (11, with today's bookings), devices, patrol detections, overdue cases
     "waiting frame": 8,  # kiosk and hall screen refresh: as the kiosk snapshot
-    "ticket.ahead frame": 7,
+    "ticket.ahead frame": 8,
     "console waiting frame": 2,  # its matters, waiting tickets
 }
 

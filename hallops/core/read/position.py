@@ -25,6 +25,7 @@ their matters; the waiting tickets they may call and their current tickets; rece
 
 from collections import deque
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Q
 
@@ -93,7 +94,8 @@ def positions(tickets, *, hall, now=None) -> dict:
     )
     stored = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
     stored_ids = {r[0] for r in stored}
-    handle = handle_seconds({s: expected.get(s, 600) for s in {r[1] for r in rows} | served})
+    handle = handle_seconds([SimpleNamespace(pk=s, expected_minutes=expected.get(s, 600) / 60)
+                             for s in {r[1] for r in rows} | served])
     busy_now = {}
     for _id, service_id, *_, status, window_id, called_at, started_at in rows:
         if status != TicketStatus.WAITING:

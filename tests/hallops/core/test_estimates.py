@@ -77,5 +77,5 @@ def test_handling_times_of_many_matters_read_in_one_query(hall, service_a, servi
     serve(window, clock, 120)
     serve(window, clock, 240)
     with django_assert_num_queries(1):
-        times = estimates.handle_seconds({service_a.pk: 600, service_b.pk: 420})
+        times = estimates.handle_seconds([service_a, service_b])
     assert times == {service_a.pk: 180, service_b.pk: 420}
