@@ -8,7 +8,7 @@ waiting × recent handling time ÷ open windows (`wait_seconds`) — come from `
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Subquery, Value
+from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Q, Subquery, Value
 
 from .models import Service, Ticket, TicketStatus, WindowService, WindowState
 
