@@ -206,6 +206,29 @@ class PatrolRunner:
                     set_health(camera.device, False, {"source": "stopped", "problem": "agent_stopped"})
                 except Exception:
                     log.exception("reporting camera %s as unwatched failed", camera.pk)
+        self._close_open_detections()
+
+    def _close_open_detections(self) -> None:
+        """A normal exit clears what it raised: nobody watches those cameras any more, and a row left
+        open would show as still going on until the next start closed it."""
+        now = timezone.now()
+        for (cam_id, kind), pk in list(self.open_rows.items()):
+            row = Detection.objects.filter(pk=pk, cleared_at__isnull=True).select_related("camera__window").first()
+            self.open_rows.pop((cam_id, kind), None)
+            if row is None:
+                continue
+            with transaction.atomic():
+                row.cleared_at = now
+                row.duration_s = round((now - row.started_at).total_seconds(), 3)
+                row.details = {**row.details, "cleared": {"reason": "agent_stopped"}}
+                row.save(update_fields=["cleared_at", "duration_s", "details"])
+                camera = row.camera
+                events.record(camera.hall_id, "patrol.detection", {
+                    "id": row.pk, "kind": row.kind, "state": "cleared", "review": row.state,
+                    "camera": camera.pk, "camera_name": camera.name,
+                    "window": camera.window.number if camera.window_id else None,
+                    "duration_s": row.duration_s,
+                }, ACTOR)
 
     def __enter__(self):
         return self.start()

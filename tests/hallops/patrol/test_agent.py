@@ -104,3 +104,18 @@ def test_run_patrol_agent_runs_for_the_given_seconds_and_stores_the_latest_frame
     assert {sig: signal.getsignal(sig) for sig in before} == before
     live = media / "patrol" / "live" / f"camera-{camera.pk}.jpg"
     assert live.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_a_normal_exit_clears_what_the_agent_raised(window):
+    """Issue 11, fault 6: a normal patrol agent exit left its detections open."""
+    camera = make_seat_camera(window.hall, window, speed=SPEED, **FAST)
+    with PatrolRunner([camera]) as runner:
+        runner.run(SEAT_TRUTH["duration_s"] / SPEED,
+                   until=lambda: Detection.objects.filter(cleared_at__isnull=True).exists())
+        assert Detection.objects.filter(cleared_at__isnull=True).count() == 1  # raised, seat still empty
+    det = Detection.objects.get()
+    assert det.cleared_at is not None and det.details["cleared"] == {"reason": "agent_stopped"}
+    assert det.duration_s >= 0
+    states = list(HallEvent.objects.filter(hall=window.hall, type="patrol.detection").order_by("seq")
+                  .values_list("payload__state", flat=True))
+    assert states == ["raised", "cleared"]
