@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 po=locale/en/LC_MESSAGES/django.po
 mine=$(mktemp)
-theirs_ref=$(git rev-parse -q --verify REBASE_HEAD || git rev-parse -q --verify MERGE_HEAD)
+theirs_ref=$(git rev-parse -q --verify REBASE_HEAD || git rev-parse -q --verify MERGE_HEAD || git rev-parse -q --verify CHERRY_PICK_HEAD)
 git show "$theirs_ref:$po" > "$mine"
 git show "HEAD:$po" > "$po"
 python3 scripts/carry_translations.py "$mine" > "$mine.json"

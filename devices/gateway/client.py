@@ -39,6 +39,7 @@ class GatewayClient:
         self.agent = GatewayAgent(state_dir, drivers_factory, send=self._send)
         self.connected = threading.Event()
         self.connections = 0
+        self.replaced = False  # another gateway with the same token took over (see _dispatch)
         self._ws = None
         self._send_lock = threading.Lock()
         self._stop = threading.Event()
@@ -119,6 +120,13 @@ class GatewayClient:
                 log.warning("gateway: server refused a frame: %s", message)
                 return
             log.error("gateway: server refused: %s", message)
+            if message.get("error") == "replaced":
+                # Another gateway runs with this token: two must never drive one port. This one
+                # gives its ports up and stays down instead of taking the connection back.
+                log.error("gateway: another gateway with this token took over; this one stops")
+                self.replaced = True
+                self._stop.set()
+                self.agent.close()
             raise ConnectionError(message.get("error"))
 
     def _send(self, message: dict) -> bool:

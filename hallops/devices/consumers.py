@@ -45,6 +45,11 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         for message in await db(hub.take_pending)(self.gateway):
             await self.send_json(message)
 
+    async def gateway_replaced(self, message):
+        """Another connection with this gateway's token took over (hub.gateway_connected): say so, close."""
+        await self.send_json(error_frame("replaced", _("同一网关令牌的新连接已接替本连接")))
+        await self.close(code=4409)
+
     async def gateway_commands(self, message):
         for command in await db(hub.take_new)(self.gateway):
             await self.send_json(command)

@@ -202,12 +202,28 @@ def claim_gateway(gateway, conn: str) -> bool:
 
 
 def gateway_connected(gateway, conn: str) -> dict:
+    """The newest connection of a gateway token wins: an older one still open is told it was
+    replaced and closed, so two gateways never drive one serial port at once."""
     with transaction.atomic():
         g = Device.objects.select_for_update().get(pk=gateway.pk)
+        previous = (g.status or {}).get("conn")
         g.status = {**(g.status or {}), "conn": conn}
         g.save(update_fields=["status"])
-    set_health(gateway, True, {"conn": conn})
+        if previous and previous != conn:
+            log.warning("gateway %s: a new connection replaces the one still open", g.name)
+            transaction.on_commit(lambda: _replace(previous))
+    set_health(gateway, True, {"conn": conn, **({"replaced": True} if previous and previous != conn else {})})
     return hello(gateway)
+
+
+def _replace(channel: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.send)(channel, {"type": "gateway.replaced"})
+    except Exception:  # that connection is gone already
+        log.warning("telling a replaced gateway connection failed", exc_info=True)
 
 
 def gateway_disconnected(gateway, conn: str) -> None:
