@@ -140,6 +140,10 @@ def _print_result(command, ok, result):
     status = result.get("status")
     if isinstance(status, dict):
         set_health(printer, bool(status.get("online")) and status.get("paper") != "out", status)
+    elif not ok and result.get("error") == "printer_offline":
+        # An unreachable printer answers no status; the failed job is the news, not the next
+        # health sweep a minute later.
+        set_health(printer, False, {"online": False, "detail": result.get("message") or "printer unreachable"})
     p = command.payload
     error = result.get("error") or "print_failed"
     events.record(printer.hall_id, "print.result", {

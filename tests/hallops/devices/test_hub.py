@@ -88,3 +88,20 @@ def test_a_malformed_report_is_acknowledged_once_as_malformed_and_changes_nothin
                                       else {"malformed_report"})
     assert hub.apply_report(gateway, report)["duplicate"]  # sent again: acknowledged, not re-applied
     assert HallEvent.objects.count() == events_before and Evaluation.objects.count() == 0
+
+
+def test_a_print_job_that_fails_because_the_printer_is_unreachable_marks_it_offline_at_once(setup):
+    """Issue 11, fault 4: an unreachable printer reached the dashboard only at the health sweep (~60 s)."""
+    from hallops.devices.models import CommandKind, DeviceCommand
+
+    hall, gateway, pad = setup
+    printer = make_device(hall, DeviceKind.PRINTER, url="tcp://192.0.2.1:9100", gateway=gateway)
+    hub.set_health(printer, True, {"online": True})
+    command = DeviceCommand.objects.create(device=printer, kind=CommandKind.PRINT,
+                                           payload={"ticket": None, "number": "A001", "kiosk": None})
+    before = HallEvent.objects.filter(type="device.status").count()
+    hub.apply_ack(gateway, {"type": "ack", "id": str(command.pk), "ok": False,
+                            "result": {"error": "printer_offline", "message": "connection refused", "status": None}})
+    printer.refresh_from_db()
+    assert printer.online is False and printer.status["problem"] == "offline"
+    assert HallEvent.objects.filter(type="device.status").count() == before + 1
