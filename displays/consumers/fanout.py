@@ -113,7 +113,8 @@ class _Fanout:
 
     async def leave(self, follower):
         self.followers.discard(follower)
-        if not self.followers and self.started is not None and self.started.done():
+        if not self.followers and self.started is not None and self.started.done() \
+                and not self.started.cancelled() and self.started.exception() is None:
             _fanouts.get(asyncio.get_running_loop(), {}).pop(self.hall_id, None)
             self.task.cancel()
             self.keeper.cancel()

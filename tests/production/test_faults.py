@@ -63,7 +63,7 @@ def cluster(pg_url, tmp_path_factory):
     redis.start()
     try:
         with throwaway_database(pg_url, prefix="hallops_faults") as database_url:
-            env = server_env(database_url, redis.url, HALLOPS_ISSUE_LIMIT_DEVICE="", HALLOPS_ISSUE_LIMIT_ADDRESS="")
+            env = server_env(database_url, redis.url, HALLOPS_RATE_ISSUE_PER_DEVICE="", HALLOPS_RATE_ISSUE_PER_ADDRESS="")
             seed = migrate_and_seed(env, windows=2, tickets=60)
             with daphnes(env, 2, log_dir=tmp_path_factory.mktemp("daphne")) as procs:
                 yield seed, [port for port, _ in procs], redis, database_url
