@@ -18,7 +18,7 @@ from schemathesis import checks
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("HALLOPS_SCHEMATHESIS_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("HALLOPS_SCHEMATHESIS_EXAMPLES", "3"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
