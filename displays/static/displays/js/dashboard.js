@@ -17,7 +17,8 @@
 
   function act(action, args) {
     say("");
-    live.act(action, args).catch(function (err) { say(err.message || err.error, true); });
+    live.act(action, args).then(function () { if (action === "open" || action === "resume") loadStaffing(); })
+      .catch(function (err) { say(err.message || err.error, true); });
   }
 
   function tileActions(w) {
@@ -274,6 +275,46 @@
     ]));
   }
 
+  // --- staffing advice (Erlang C on the server): one click opens the suggested window -----------
+  function renderStaffing(data) {
+    var list = $("staffing");
+    list.textContent = "";
+    (data.groups || []).forEach(function (g) {
+      var row = [el("div", {class: "staff-group", text: g.name}),
+                 el("small", {text: Live.fmt(T.needed, {n: g.now.needed, o: g.now.open, w: g.now.waiting})})];
+      if (g.advice.message) row.push(el("div", {class: "staff-advice " + g.advice.action, text: g.advice.message}));
+      if (cfg.can_manage && g.advice.action === "open") {
+        g.advice.windows.forEach(function (w) {
+          row.push(el("button", {class: "btn small open-advised", "data-window": w.number,
+                                 text: Live.fmt(T.open_n, {n: w.number}),
+                                 onclick: function () { act(w.state === "paused" ? "resume" : "open", {window: w.id}); }}));
+        });
+      }
+      var n = el("input", {type: "number", min: "0", max: "200", value: String(Math.max(g.now.needed, 1)),
+                           class: "what-if-n", "aria-label": T.try});
+      var out = el("small", {class: "what-if-out"});
+      row.push(el("div", {class: "what-if"}, [n, el("button", {class: "btn small", text: T.try, onclick: function () {
+        fetch(cfg.staffing_url + "?what_if=" + encodeURIComponent(g.key + ":" + n.value), {credentials: "same-origin"})
+          .then(function (r) { return r.json(); })
+          .then(function (d) {
+            var x = (d.groups || []).filter(function (y) { return y.key === g.key; })[0];
+            if (!x || !x.what_if) return;
+            out.textContent = x.what_if.mean_wait_s === null ? Live.fmt(T.what_if_never, {n: x.what_if.windows})
+              : Live.fmt(T.what_if, {n: x.what_if.windows, sl: Math.round(x.what_if.service_level * 100),
+                                     m: Math.round(x.what_if.mean_wait_s / 60)});
+          });
+      }}), out]));
+      list.appendChild(el("li", {"data-group": g.key, "data-action": g.advice.action}, row));
+    });
+  }
+
+  function loadStaffing() {
+    fetch(cfg.staffing_url, {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {groups: []}; })
+      .then(renderStaffing)
+      .catch(function () {});
+  }
+
   function loadSeries() {
     fetch(cfg.series_url, {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {points: []}; })
@@ -331,6 +372,8 @@
   });
   loadSeries();
   setInterval(loadSeries, 60000);
+  loadStaffing();
+  setInterval(loadStaffing, 60000);
   loadBlocks();
   setInterval(loadBlocks, 60000);
 })();
