@@ -36,11 +36,11 @@ def list_cases(request, hall: str, kind: str = "", status: str = "", overdue: st
                                overdue=overdue, window=window, department=department)}
 
 
-def _in_hall(model, hall, **lookup):
+def _in_hall(model, of_hall, **lookup):
     if not any(v is not None for v in lookup.values()):
         return None
     obj = model.objects.filter(**lookup).first()
-    if obj is None or getattr(obj, "hall_id", hall.pk) != hall.pk:
+    if obj is None or getattr(obj, "hall_id", of_hall.pk) != of_hall.pk:
         raise Invalid(_("%(what)s不属于本大厅") % {"what": model._meta.verbose_name}, code="not_in_hall")
     return obj
 

@@ -223,3 +223,12 @@ def test_rating_options_are_public(world, api):
     assert [lv["label"] for lv in body["levels"]] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     assert {"code": "attitude", "name": "服务态度差"} in body["reasons"]
     assert [i["label"] for i in body["indicators"]["items"]] == ["整体满意度", "服务效率", "服务水平", "服务态度"]
+
+
+def test_a_case_names_a_matter_of_this_hall_by_its_code(world, api):
+    lm = world.tokens["lobby_manager"]
+    url = f"/halls/{world.hall.code}/cases/"
+    r = api.post(url, {"kind": "assisted", "service": world.service.code, "description": "代办"}, token=lm)
+    assert r.status_code == 201, r.json()
+    r = api.post(url, {"kind": "assisted", "service": "no-such-matter"}, token=lm)
+    assert r.status_code == 422 and r.json()["error"] == "not_in_hall"  # it was a 500 (schemathesis found it)
