@@ -12,6 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def postgres():
     if connection.vendor != "postgresql":
         pytest.skip("the pool is the production (PostgreSQL) path; run with DATABASE_URL=postgres://…")
+    # Start from a pool of its own: threads of earlier tests (servers, races) may still hold every
+    # connection of the process's pool, and a request would then wait for one, not for the check.
+    connection.close()
+    connection.close_pool()
+    yield
+    connection.close()
+    connection.close_pool()
 
 
 def kill_every_connection():
