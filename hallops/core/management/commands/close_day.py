@@ -7,10 +7,10 @@ close with their staff signed out. Running it twice, or during the day, is harml
 days are touched.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from hallops.core import actions
-from hallops.core.models import Hall
+from hallops.core.management.per_hall import add_hall_option, run_per_hall
 
 ACTOR = "system:close_day"
 
@@ -19,29 +19,10 @@ class Command(BaseCommand):
     help = "日终处理：作废往日未办理的号，关闭往日遗留的窗口（不删除任何记录）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--hall", action="append", metavar="CODE",
-                            help="only this hall (repeatable); default: every hall")
+        add_hall_option(parser)
 
     def handle(self, *args, **opts):
-        qs = Hall.objects.order_by("code")
-        if opts["hall"]:
-            qs = qs.filter(code__in=opts["hall"])
-        halls = list(qs)
-        if opts["hall"]:
-            missing = set(opts["hall"]) - {h.code for h in halls}
-            if missing:
-                raise CommandError(f"unknown hall: {', '.join(sorted(missing))}")
-        total, failed = 0, []
-        for hall in halls:
-            # One transaction per hall: a failure in one hall does not hold back the others' day end.
-            try:
-                expired = actions.close_day(hall, actor=ACTOR)
-            except Exception as e:  # reported below; cron mails the output and sees the exit status
-                failed.append(hall.code)
-                self.stderr.write(f"{hall.code}: 日终失败：{e!r}")
-                continue
-            total += expired
-            self.stdout.write(f"{hall.code}: 作废 {expired} 个号")
-        self.stdout.write(f"日终完成：{len(halls) - len(failed)} 个大厅，共作废 {total} 个号")
-        if failed:
-            raise CommandError(f"day end failed for: {', '.join(failed)}")
+        # One transaction per hall (inside the action): one hall's failure does not hold back the others.
+        run_per_hall(self, opts["hall"], lambda hall: actions.close_day(hall, actor=ACTOR),
+                     each="{code}: 作废 {n} 个号", failed_each="{code}: 日终失败：{error}",
+                     done="日终完成：{halls} 个大厅，共作废 {total} 个号", failed_all="day end failed for: {halls}")

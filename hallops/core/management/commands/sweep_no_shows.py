@@ -7,10 +7,10 @@ close_day does the same after midnight, so a missed sweep only delays a no-show 
 Running it any time, or twice, is harmless.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from hallops.core import actions
-from hallops.core.models import Hall
+from hallops.core.management.per_hall import add_hall_option, run_per_hall
 
 ACTOR = "system:sweep_no_shows"
 
@@ -19,28 +19,10 @@ class Command(BaseCommand):
     help = "标记爽约预约（时段结束加宽限期仍未签到），多次爽约者限制网上预约。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--hall", action="append", metavar="CODE",
-                            help="only this hall (repeatable); default: every hall")
+        add_hall_option(parser)
 
     def handle(self, *args, **opts):
-        qs = Hall.objects.order_by("code")
-        if opts["hall"]:
-            qs = qs.filter(code__in=opts["hall"])
-        halls = list(qs)
-        missing = set(opts["hall"] or ()) - {h.code for h in halls}
-        if missing:
-            raise CommandError(f"unknown hall: {', '.join(sorted(missing))}")
-        total, failed = 0, []
-        for hall in halls:
-            # One transaction per hall: one hall's failure does not hold back the others.
-            try:
-                marked = actions.mark_no_shows(hall, actor=ACTOR)
-            except Exception as e:  # reported below; cron mails the output and sees the exit status
-                failed.append(hall.code)
-                self.stderr.write(f"{hall.code}: 爽约标记失败：{e!r}")
-                continue
-            total += marked
-            self.stdout.write(f"{hall.code}: 爽约 {marked} 个")
-        self.stdout.write(f"完成：{len(halls) - len(failed)} 个大厅，共标记爽约 {total} 个")
-        if failed:
-            raise CommandError(f"no-show sweep failed for: {', '.join(failed)}")
+        # One transaction per hall (inside the action): one hall's failure does not hold back the others.
+        run_per_hall(self, opts["hall"], lambda hall: actions.mark_no_shows(hall, actor=ACTOR),
+                     each="{code}: 爽约 {n} 个", failed_each="{code}: 爽约标记失败：{error}",
+                     done="完成：{halls} 个大厅，共标记爽约 {total} 个", failed_all="no-show sweep failed for: {halls}")
