@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import time_machine
 from django.utils import timezone
 
 from hallops.core import actions
@@ -12,11 +13,15 @@ def test_a_kiosk_takes_a_number_and_gets_what_it_prints(world, api, settings):
     settings.PUBLIC_BASE_URL = "http://hall.example:8000/"
     # Window 2 is busy with A001 (10 minutes a matter); the idle window 1 will call A002 and
     # window 2 the new number when it is done: one ahead, ten minutes (hallops.core.read.position).
-    world.issue()
-    world.issue()
-    actions.call_next(world.other_window)
+    # The clock moves only when told, so "ten minutes" is not 599 s on a slow run.
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        world.issue()
+        clock.shift(1)
+        world.issue()
+        clock.shift(1)
+        actions.call_next(world.other_window)
 
-    response = api.post("/halls/xicheng/tickets/", {"service": "biz-reg"}, token=world.tokens["kiosk"])
+        response = api.post("/halls/xicheng/tickets/", {"service": "biz-reg"}, token=world.tokens["kiosk"])
 
     assert response.status_code == 201
     body = response.json()
@@ -55,9 +60,11 @@ def test_a_closed_hall_does_not_issue(world, api):
 
 
 def test_an_appointment_checks_in_for_a_number_of_its_own(world, api):
+    # The slot starts now, not a few minutes ago: just after local midnight "a few minutes ago" is
+    # yesterday, and a booking is checked in only on its own day.
     now = timezone.now()
     Appointment.objects.create(hall=world.hall, service=world.service, code="YY2024", citizen_name="刘",
-                               slot_start=now - timedelta(minutes=5), slot_end=now + timedelta(minutes=25))
+                               slot_start=now, slot_end=now + timedelta(minutes=30))
 
     response = api.post("/halls/xicheng/check-in/", {"code": "yy2024"}, token=world.tokens["kiosk"])
 
