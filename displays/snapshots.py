@@ -20,7 +20,7 @@ from hallops.core.alerts import acknowledged, hall_alerts, stamp_all
 from hallops.evaluations.alerts import overdue_case_alerts
 from hallops.core.clock import day_bounds, local_day
 from hallops.core.clock import now as clock_now
-from hallops.core.estimates import position
+from hallops.core.read.position import ahead_and_wait
 from hallops.core.models import HallEvent, Ticket, Window, WindowService
 from hallops.core.read.devices import hall_devices
 from hallops.core.read.load import hall_load
@@ -154,7 +154,7 @@ def latest_of(ticket_id):
 def _tracked(ticket_id):
     with consistent_read():
         ticket = latest_of(ticket_id)
-        ahead, wait = position(ticket)
+        ahead, wait = ahead_and_wait(ticket)
         return events.last_seq(ticket.hall_id), ticket, ahead or 0, wait or 0
 
 

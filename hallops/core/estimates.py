@@ -1,7 +1,6 @@
 """What a citizen or manager is told about waiting, computed here and nowhere else.
 
-A ticket's place in line and its wait come from hallops.core.read.position (`position` here
-adapts it for readers that want a pair). A matter's figures for the kiosk and the dashboard —
+A ticket's place in line and its wait come from hallops.core.read.position. A matter's figures for the kiosk and the dashboard —
 waiting × recent handling time ÷ open windows (`wait_seconds`) — come from `service_figures`
 (every matter of a hall at once, in a fixed number of grouped queries whatever their number).
 """
@@ -102,18 +101,6 @@ def issued(day, **where) -> dict[int, int]:
 def quota_used(day, **where) -> dict[int, int]:
     """Per matter: places of its daily quota used on the day."""
     return {sid: used for sid, (_n, used) in issue_counts(day, **where).items()}
-
-
-def position(ticket) -> tuple[int, int] | tuple[None, None]:
-    """(people ahead, estimated wait) of a ticket while it waits; (None, None) once it does not.
-
-    The figures are hallops.core.read.position's: the order in which the windows that serve the
-    matter will actually call (shared windows, preferences, classes, appointments, transfers).
-    """
-    from .read.position import position as place_in_line
-
-    place = place_in_line(ticket)
-    return (None, None) if place is None else (place.ahead, place.estimated_wait_s)
 
 
 def service_waiting(hall, day, now):

@@ -174,7 +174,7 @@ REPRINTABLE = ("waiting", "called")  # TicketStatus values: a slip is still usef
 def reprint(ticket, actor) -> DeviceCommand:
     """补打: a new print command (its own id) for the ticket, on the kiosk's printer or the one it was printed on."""
     from hallops.core.errors import Conflict
-    from hallops.core.estimates import position
+    from hallops.core.read.position import ahead_and_wait
 
     if ticket.status not in REPRINTABLE:
         raise Conflict(_("只能补打等候中或已叫号的号票"), code="not_reprintable")
@@ -197,5 +197,5 @@ def reprint(ticket, actor) -> DeviceCommand:
         if done >= limit:
             raise Conflict(_("该号票已补打 %(n)d 次，不能再补打") % {"n": done}, code="reprint_limit",
                            limit=limit)
-        ahead, wait = position(ticket)
+        ahead, wait = ahead_and_wait(ticket)
         return print_ticket(ticket, printer, ahead=ahead or 0, estimated_wait_s=wait or 0, kiosk=kiosk, reprint=True)

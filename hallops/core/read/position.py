@@ -49,6 +49,12 @@ def position(ticket, *, hall=None, now=None) -> Position | None:
     return positions([ticket], hall=hall or ticket.hall, now=now)[ticket.pk]
 
 
+def ahead_and_wait(ticket, *, hall=None, now=None) -> tuple[int, int] | tuple[None, None]:
+    """(people ahead, estimated wait in seconds) while the ticket waits; (None, None) once it does not."""
+    place = position(ticket, hall=hall, now=now) if ticket.status == "waiting" else None
+    return (None, None) if place is None else (place.ahead, place.estimated_wait_s)
+
+
 def positions(tickets, *, hall, now=None) -> dict:
     """``position`` of many tickets of one hall (e.g. a new ticket of each matter, for the kiosk's
     list), keyed by ticket id, in the same three queries whatever their number."""

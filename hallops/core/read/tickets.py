@@ -9,7 +9,7 @@ evaluation pad's prompt.
 
 from django.conf import settings
 
-from ..estimates import position
+from .position import ahead_and_wait
 from ..models import Ticket, TicketStatus
 from ..models.ticket import ACTIVE_STATUSES
 from .projection import Field, Projection, Timestamp, iso
@@ -133,5 +133,5 @@ def latest_in_chain(ticket):
 def track(ticket) -> dict:
     """What the citizen following `ticket` is told: the latest of its chain, and its position while it waits."""
     ticket = latest_in_chain(ticket)
-    ahead, wait = position(ticket)
+    ahead, wait = ahead_and_wait(ticket)
     return TRACK.of(ticket, ahead=ahead, estimated_wait_s=wait)
