@@ -23,6 +23,7 @@ Three grouped queries whatever the number of matters, windows and waiting ticket
 their matters; the waiting tickets they may call and their current tickets; recent handling times.
 """
 
+import heapq
 from collections import deque
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -126,28 +127,41 @@ def positions(tickets, *, hall, now=None) -> dict:
 
 def _simulate(waiting, target_id, callers, prefs, bounds, handle, busy):
     """Let the callers take turns by the call order until one takes ``target_id``; ``busy`` adds up
-    each window's handling time on the way. Returns the tickets called before it and its window."""
+    each window's handling time on the way. Returns the tickets called before it and its window.
+
+    Each window keeps a heap of its queue heads by call-order key. A head's key for a window does not
+    change while it stays the head (``bounds`` is one moment), so a step costs a heap operation, not
+    a key for every head: a stale entry (its queue has moved on) is noticed by the ticket id that
+    ends every key, and replaced then.
+    """
     queues = {}
     for row in sorted(waiting, key=lambda r: (r[3], r[0])):
         tid, service_id, rank, queue_at, target_window_id = row
         qid = ("t", target_window_id, rank) if target_window_id is not None else ("s", service_id, rank)
         queues.setdefault(qid, deque()).append(row)
     # Each window's queues: its matters' and the tickets transferred to it, in every class.
-    mine = {
-        w: [q for q in [*(("s", s, r) for s in prefs[w] for r in order.RANKS),
-                         *(("t", w, r) for r in order.RANKS)] if q in queues]
-        for w in callers
-    }
+    heaps = {}
+    for w in callers:
+        mine = [q for q in [*(("s", s, r) for s in prefs[w] for r in order.RANKS),
+                             *(("t", w, r) for r in order.RANKS)] if q in queues]
+        heaps[w] = [(_key(bounds, w, prefs[w], queues[q][0]), q) for q in mine]
+        heapq.heapify(heaps[w])
     turn, ahead = list(callers), 0
     while turn:
         for w in list(turn):
-            heads = [q for q in mine[w] if queues[q]]
-            mine[w] = heads
-            if not heads:
+            heap = heaps[w]
+            while heap:
+                k, q = heap[0]
+                if not queues[q]:
+                    heapq.heappop(heap)
+                elif k[-1] != queues[q][0][0]:
+                    heapq.heapreplace(heap, (_key(bounds, w, prefs[w], queues[q][0]), q))
+                else:
+                    break
+            if not heap:
                 turn.remove(w)
                 continue
-            best = min(heads, key=lambda q: _key(bounds, w, prefs[w], queues[q][0]))
-            tid, service_id = queues[best].popleft()[:2]
+            tid, service_id = queues[heap[0][1]].popleft()[:2]
             if tid == target_id:
                 return ahead, w
             ahead += 1
