@@ -104,8 +104,9 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
         _take_number(ticket, service.prefix)
         if service.daily_quota is not None:
             # Counted under the prefix lock taken above, so two kiosks cannot both take the last one;
-            # over the quota, the whole transaction (number and ticket) rolls back.
-            if quota_used(day, service=service).get(service.pk, 0) > service.daily_quota:
+            # over the quota, the whole transaction (number and ticket) rolls back. By hall and day
+            # (the ticket_hall_day_status index), not by matter: a matter's history only grows.
+            if quota_used(day, hall_id=hall.pk, service=service).get(service.pk, 0) > service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
                                                  "estimated_wait_s": wait}, actor, now)

@@ -176,6 +176,9 @@ class Ticket(models.Model):
             models.Index(fields=["service", "status", "rank", "queue_at"], name="ticket_queue_head"),
             models.Index(fields=["hall", "day", "status"], name="ticket_hall_day_status"),
             models.Index(fields=["window", "status"], name="ticket_window_status"),
+            # The rolling handling time (estimates.handle_seconds) reads a matter's latest finished
+            # tickets at every issue: an index range, not a sort of the matter's whole history.
+            models.Index(fields=["service", "status", "finished_at"], name="ticket_recent_done"),
         ]
 
     def __str__(self):

@@ -1,0 +1,64 @@
+"""The reads that every issue and every call make stay index ranges however long the history grows.
+
+PostgreSQL only: its planner is asked to avoid sequential scans, bitmap scans and sorts, so a plan
+that still has to sort the tickets (or read all of a matter's) shows that no index serves the read;
+with a fitting index the plan is a bounded index range whatever the number of rows.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hallops.core import order
+from hallops.core.clock import local_day
+from hallops.core.estimates import handle_seconds
+from tests.factories import make_hall, make_service, make_window
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="query plans are PostgreSQL's; run with DATABASE_URL=postgres://…")
+
+
+def plan_of(sql, params=()):
+    with connection.cursor() as cur:
+        for knob in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cur.execute(f"SET LOCAL {knob} = off")
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        return cur.fetchone()[0][0]["Plan"]
+
+
+def nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def ticket_scans(plan):
+    return [n["Node Type"] for n in nodes(plan) if n.get("Relation Name") == "core_ticket"]
+
+
+@pytest.fixture
+def hall(db):
+    return make_hall("plans", enforce_hours=False)
+
+
+def test_the_rolling_handling_time_reads_the_latest_finished_tickets_from_an_index(hall):
+    services = [make_service(hall, code=f"s{i}", prefix="AB"[i]) for i in range(2)]
+    with CaptureQueriesContext(connection) as captured:
+        handle_seconds(services)
+    plan = plan_of(captured.captured_queries[-1]["sql"])
+
+    assert not [n for n in nodes(plan) if n["Node Type"] in ("Sort", "Incremental Sort")]
+    assert set(ticket_scans(plan)) <= {"Index Scan", "Index Scan Backward", "Index Only Scan"}
+
+
+def test_choosing_the_next_ticket_reads_each_queue_head_from_an_index(hall):
+    service = make_service(hall, code="a", prefix="A")
+    window = make_window(hall, "1", services=[service])
+    now = timezone.now()
+    sql = order.probe_sql()
+    params = order.probe_params(window.pk, local_day(now), order.Bounds.of(hall, now))
+
+    scans = ticket_scans(plan_of(sql, params))
+
+    assert scans and set(scans) <= {"Index Scan", "Index Scan Backward", "Index Only Scan"}
