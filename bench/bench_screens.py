@@ -229,7 +229,10 @@ async def run_layer(args, layer, redis_url, tmp):
     """One full run (fresh database, two daphnes) with the given channel layer."""
     results = {}
     with throwaway_database(PG, prefix="hallops_bench_screens") as database_url:
-        env = server_env(database_url, redis_url)
+        # Production settings on PostgreSQL refuse the built-in key (hallops/settings.py); the
+        # tests set one in tests/environment.py, the bench has to set its own.
+        env = server_env(database_url, redis_url, HALLOPS_SECRET_KEY=os.environ.get("HALLOPS_SECRET_KEY")
+                         or "hallops-bench-key-not-for-production")
         if layer == "pubsub":  # the settings module stays as shipped; the bench swaps the layer
             (Path(tmp) / "bench_pubsub_settings.py").write_text(PUBSUB_SETTINGS)
             env.update({"PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "DJANGO_SETTINGS_MODULE": "bench_pubsub_settings"})
