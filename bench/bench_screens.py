@@ -8,9 +8,25 @@ Measures
   4. the floor: a bare Redis publish → subscriber round trip over the same number of subscribers.
 
     .venv/bin/python bench/bench_screens.py [--screens 500] [--calls 50] [--windows 8] [--memory 1000]
+        [--client-procs N] [--pin-servers CPUS --pin-clients CPUS]
+
+Where the load generator runs (bench/screen_clients.py has the details):
+  --client-procs 0 (default)  the screens' sockets live in this process, beside the HTTP calls, so
+                              this one process's CPU is part of every figure;
+  --client-procs N            N worker processes, each in a session and process group of its own,
+                              hold the screens; this process makes the calls, waits on the workers'
+                              "complete" reports and collects the arrival times at the end.
+  --pin-servers / --pin-clients CPUS (e.g. 0 and 1, or 0-1): sched_setaffinity on every thread of
+                              the daphnes, resp. of the workers and of this process (it makes the
+                              HTTP calls). Without them the servers and the load generator share
+                              all CPUs. PostgreSQL and Redis are not ours to pin and run anywhere.
+On a 2-core machine "not sharing" means daphnes on cpu 0 and clients on cpu 1: it takes the
+load generator off the servers' CPU, and it also halves the CPUs the servers get, so neither
+variant is the deployment; report both, and the pinned one as a floor for one server core.
 
 Needs PostgreSQL (HALLOPS_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and Redis
-(HALLOPS_BENCH_REDIS, default redis://127.0.0.1:6379/0). Results: bench/results/screens.json.
+(HALLOPS_BENCH_REDIS, default redis://127.0.0.1:6379/0). Results: bench/results/screens*.json, the
+name telling the variant (screens-split-c4-pinned.json: --split --client-procs 4, pinned).
 """
 
 import argparse
@@ -22,10 +38,12 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from websockets.asyncio.client import connect
+
+from screen_clients import ScreenGroup, open_pool, parse_cpus, pin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,7 +54,6 @@ from tests.production.cluster import (  # noqa: E402
 
 PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-CALLED = '"ticket.called"'
 
 
 def pct(values, p):
@@ -63,50 +80,6 @@ def rss_kb(pid) -> int:
     return 0
 
 
-class Screen:
-    """One hall screen socket; records when each called number arrived."""
-
-    def __init__(self, url, token):
-        self.url, self.token = url, token
-        self.arrived = {}  # number -> perf_counter()
-        self.ws = None
-        self.task = None
-
-    async def open(self):
-        self.ws = await connect(self.url, additional_headers={"Authorization": f"Bearer {self.token}"},
-                                max_queue=None, ping_interval=None, open_timeout=60)
-        first = json.loads(await self.ws.recv())
-        assert first["type"] == "snapshot", first
-        self.task = asyncio.ensure_future(self._read())
-
-    async def _read(self):
-        try:
-            async for raw in self.ws:
-                if CALLED in raw:  # parse only what we measure: the client's CPU is part of the figure
-                    now = time.perf_counter()
-                    self.arrived.setdefault(json.loads(raw)["number"], now)
-        except Exception:
-            pass
-
-    async def close(self):
-        if self.ws is not None:
-            await self.ws.close()
-        if self.task is not None:
-            self.task.cancel()
-
-
-async def open_screens(urls, token, n, concurrency=25):
-    gate = asyncio.Semaphore(concurrency)
-    screens = [Screen(urls[i % len(urls)], token) for i in range(n)]
-
-    async def one(s):
-        async with gate:
-            await s.open()
-
-    await asyncio.gather(*(one(s) for s in screens))
-    return screens
-
-
 class Desk:
     """HTTP calls at one process, as a console would make them."""
 
@@ -121,67 +94,74 @@ class Desk:
         return r.json()
 
     def call(self, window):
+        """-> (number, perf_counter when sent, seconds until the reply)"""
         sent = time.perf_counter()
         number = self.post(f"/windows/{window}/call-next/")["ticket"]["number"]
-        self.replied = time.perf_counter() - sent
+        replied = time.perf_counter() - sent
         self.post(f"/windows/{window}/start/")  # next call-next on this window finishes it
-        return number, sent
+        return number, sent, replied
 
 
-async def wait_all(screens, numbers, timeout=30):
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if all(n in s.arrived for s in screens for n in numbers):
-            return True
-        await asyncio.sleep(0.005)
-    return False
-
-
-async def paced_latency(screens, desk, window, calls):
-    samples, after_reply, http, lost = [], [], [], 0
+async def paced_latency(pool, desk, window, calls):
+    sent, gave_up, http = {}, {}, []
     for _ in range(calls):
-        number, sent = await asyncio.to_thread(desk.call, window)
-        http.append(desk.replied)
-        await wait_all(screens, [number], timeout=10)
-        for s in screens:
-            if number in s.arrived:
-                samples.append(s.arrived[number] - sent)
-                after_reply.append(max(0.0, s.arrived[number] - sent - desk.replied))
-            else:
+        number, t, replied = await asyncio.to_thread(desk.call, window)
+        sent[number] = (t, replied)
+        http.append(replied)
+        if not await pool.wait([number], timeout=10):
+            gave_up[number] = time.perf_counter()  # what arrives after this counts as lost
+    # The arrival times are collected once the calls are over, so that a worker reports only
+    # "complete" while the run is measured.
+    arrivals = await pool.arrivals()
+    samples, after_reply, lost = [], [], 0
+    for arrived in arrivals.values():
+        for number, (t, replied) in sent.items():
+            at = arrived.get(number)
+            if at is None or at > gave_up.get(number, float("inf")):
                 lost += 1
+                continue
+            samples.append(at - t)
+            after_reply.append(max(0.0, at - t - replied))
     # The HTTP reply and the frames leave the server at about the same time (publish is on commit),
     # so "after reply" is the fan-out: how much later than the caller the last screen learns of it.
-    return {**summary_ms(samples), "calls": calls, "screens": len(screens), "lost": lost,
+    return {**summary_ms(samples), "calls": calls, "screens": len(arrivals), "lost": lost,
             "call_next_http": summary_ms(http), "fan_out_after_reply": summary_ms(after_reply)}
 
 
-async def sustained_rate(screens, desks, windows, calls_per_window):
-    """Every window calls as fast as its desk can; the rate counts until the last screen has the last call."""
+async def sustained_rate(pool, desks, windows, calls_per_window):
+    """Every window calls back to back on a desk of its own; the rate counts until the last screen
+    has the last call."""
     sent = {}
 
     def run(desk, window):
         for _ in range(calls_per_window):
-            number, t = desk.call(window)
+            number, t, _ = desk.call(window)
             sent[number] = t
 
-    start = time.perf_counter()
-    await asyncio.gather(*(asyncio.to_thread(run, desks[i % len(desks)], w) for i, w in enumerate(windows)))
-    issued_done = time.perf_counter()
-    complete = await wait_all(screens, list(sent), timeout=60)
-    last = max((s.arrived.get(n, 0) for s in screens for n in sent), default=issued_done)
-    lat = [s.arrived[n] - t for s in screens for n, t in sent.items() if n in s.arrived]
+    loop = asyncio.get_running_loop()
+    # A thread per window: asyncio.to_thread's default pool has min(32, cpus + 4) threads, 6 on
+    # two cores, which would quietly turn "14 windows calling at once" into 6.
+    with ThreadPoolExecutor(len(windows)) as threads:
+        start = time.perf_counter()
+        await asyncio.gather(*(loop.run_in_executor(threads, run, d, w) for d, w in zip(desks, windows)))
+        issued_done = time.perf_counter()
+    complete = await pool.wait(list(sent), timeout=60)
+    arrivals = await pool.arrivals()
+    last = max((a[n] for a in arrivals.values() for n in sent if n in a), default=issued_done)
+    lat = [a[n] - t for a in arrivals.values() for n, t in sent.items() if n in a]
     return {"calls": len(sent), "windows": len(windows), "complete": complete,
             "calls_per_s_issued": round(len(sent) / (issued_done - start), 1),
             "calls_per_s_delivered": round(len(sent) / (last - start), 1), "latency": summary_ms(lat)}
 
 
 async def memory(url, token, pid, n):
+    """Always from this process: it measures the server's RSS, not timing."""
     before = rss_kb(pid)
-    screens = await open_screens([url], token, n)
+    group = ScreenGroup([url], token, 0, n, lambda number: None)
+    await group.open(25)
     await asyncio.sleep(1)
     after = rss_kb(pid)
-    for s in screens:
-        await s.close()
+    await group.close()
     return {"connections": n, "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(after / 1024, 1),
             "mb_per_1000": round((after - before) / 1024 * 1000 / n, 1)}
 
@@ -229,7 +209,10 @@ async def run_layer(args, layer, redis_url, tmp):
     """One full run (fresh database, two daphnes) with the given channel layer."""
     results = {}
     with throwaway_database(PG, prefix="hallops_bench_screens") as database_url:
-        env = server_env(database_url, redis_url)
+        # Production settings on PostgreSQL refuse the built-in key (hallops/settings.py); the
+        # tests set one in tests/environment.py, the bench has to set its own.
+        env = server_env(database_url, redis_url, HALLOPS_SECRET_KEY=os.environ.get("HALLOPS_SECRET_KEY")
+                         or "hallops-bench-key-not-for-production")
         if layer == "pubsub":  # the settings module stays as shipped; the bench swaps the layer
             (Path(tmp) / "bench_pubsub_settings.py").write_text(PUBSUB_SETTINGS)
             env.update({"PYTHONPATH": f"{ROOT}{os.pathsep}{tmp}", "DJANGO_SETTINGS_MODULE": "bench_pubsub_settings"})
@@ -241,22 +224,34 @@ async def run_layer(args, layer, redis_url, tmp):
         # HTTP views do not share a sync thread with the screens' work.
         with daphnes(env, 3 if args.split else 2, log_dir=logs) as procs:
             (port_a, _), (port_b, proc_b) = procs[0], procs[1]
+            # Pinned once they are up: daphne runs no worker processes, but by now it has threads,
+            # and pin() covers every thread and child, not only the main one.
+            affinity = {"bench": sorted(os.sched_getaffinity(0))}
+            if args.pin_servers:
+                affinity["daphnes"] = {p.pid: pin(p.pid, args.pin_servers) for _, p in procs}
+            if args.pin_clients:  # the bench makes the HTTP calls: it is part of the load generator
+                affinity["bench"] = pin(os.getpid(), args.pin_clients)
             path = f"/ws/halls/{seed['hall']}/display/"
             socket_ports = [p for p, _ in procs[1:]] if args.split else [port_a, port_b]
             urls = [f"ws://127.0.0.1:{p}{path}" for p in socket_ports]
             t0 = time.perf_counter()
-            screens = await open_screens(urls, seed["screen"], args.screens)
-            results["connect_s"] = round(time.perf_counter() - t0, 1)
-            print(f"{len(screens)} screens connected in {results['connect_s']} s", flush=True)
-            desk_a = Desk(port_a, seed["manager"])
-            desk_b = Desk(port_a if args.split else port_b, seed["manager"])
-
-            results["paced"] = await paced_latency(screens, desk_a, seed["windows"][0], args.calls)
-            print("paced:", results["paced"], flush=True)
-            results["sustained"] = await sustained_rate(screens, [desk_a, desk_b], seed["windows"], args.rate_calls)
-            print("sustained:", results["sustained"], flush=True)
-            for s in screens:
-                await s.close()
+            pool = open_pool(urls, seed["screen"], args.screens, args.client_procs, args.pin_clients)
+            try:
+                await pool.open()
+                results["connect_s"] = round(time.perf_counter() - t0, 1)
+                results["clients"], results["affinity"] = pool.info, affinity
+                print(f"{args.screens} screens connected in {results['connect_s']} s;", pool.info,
+                      "affinity:", affinity, flush=True)
+                api_ports = [port_a] if args.split else [port_a, port_b]
+                desk = Desk(port_a, seed["manager"])
+                results["paced"] = await paced_latency(pool, desk, seed["windows"][0], args.calls)
+                print("paced:", results["paced"], flush=True)
+                # A desk (HTTP session) per window, as each window has a console of its own.
+                desks = [Desk(api_ports[i % len(api_ports)], seed["manager"]) for i in range(len(seed["windows"]))]
+                results["sustained"] = await sustained_rate(pool, desks, seed["windows"], args.rate_calls)
+                print("sustained:", results["sustained"], flush=True)
+            finally:
+                await pool.close()
             await asyncio.sleep(1)
 
             results["memory"] = await memory(f"ws://127.0.0.1:{port_b}{path}", seed["screen"], proc_b.pid, args.memory)
@@ -266,7 +261,10 @@ async def run_layer(args, layer, redis_url, tmp):
 
 async def main(args):
     raise_fd_limit(4 * (args.screens + args.memory) + 1024)
-    results = {"args": vars(args), "loadavg_at_start": os.getloadavg(), "cpus": os.cpu_count()}
+    pinning = {"servers": sorted(args.pin_servers or []) or None, "clients": sorted(args.pin_clients or []) or None}
+    results = {"args": {**vars(args), "pin_servers": pinning["servers"], "pin_clients": pinning["clients"]},
+               "client_procs": args.client_procs, "pinning": pinning if args.pin_servers or args.pin_clients else None,
+               "loadavg_at_start": os.getloadavg(), "cpus": os.cpu_count()}
     redis_url = private_redis(REDIS)
     with tempfile.TemporaryDirectory() as tmp:
         for layer in (["core", "pubsub"] if args.layer == "both" else [args.layer]):
@@ -277,8 +275,15 @@ async def main(args):
     results["loadavg_at_end"] = os.getloadavg()
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / ("screens-split.json" if args.split else "screens.json")).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (out / results_name(args)).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return results
+
+
+def results_name(args):
+    """screens.json for the historical layout; e.g. screens-split-c4-pinned.json otherwise."""
+    return "-".join(["screens"] + (["split"] if args.split else [])
+                    + ([f"c{args.client_procs}"] if args.client_procs else [])
+                    + (["pinned"] if args.pin_servers or args.pin_clients else [])) + ".json"
 
 
 if __name__ == "__main__":
@@ -292,4 +297,9 @@ if __name__ == "__main__":
                         help="three daphnes: HTTP calls on one, the screens on the other two")
     parser.add_argument("--layer", choices=["core", "pubsub", "both"], default="both",
                         help="core: channels_redis RedisChannelLayer as configured; pubsub: RedisPubSubChannelLayer")
+    parser.add_argument("--client-procs", type=int, default=0,
+                        help="worker processes (own process groups) holding the screens; 0: in this process")
+    parser.add_argument("--pin-servers", type=parse_cpus, metavar="CPUS", help="CPUs for the daphnes, e.g. 0")
+    parser.add_argument("--pin-clients", type=parse_cpus, metavar="CPUS",
+                        help="CPUs for the client workers and this process, e.g. 1")
     asyncio.run(main(parser.parse_args()))
