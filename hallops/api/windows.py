@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from hallops.core import actions, actors
 from hallops.core.errors import Invalid
-from hallops.core.lookups import ticket_by_id, window_by_id
+from hallops.core.lookups import ticket_by_id, window_by_id, window_to_act_on
 from hallops.core.read.queue import window_detail as detail
 from hallops.core.read.tickets import TICKET
 from hallops.core.read.windows import window_dict
@@ -26,7 +26,7 @@ ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 def _acting(request, window_id):
-    window = window_by_id(window_id)
+    window = window_to_act_on(window_id)
     actor = actor_of(request)
     actors.authorize_window(actor, window)
     return window, actor

@@ -6,7 +6,7 @@ import pytest
 
 from hallops.core.errors import NotFound
 from hallops.core import actions
-from hallops.core.lookups import hall_by_code, ticket_by_id, window_by_id
+from hallops.core.lookups import hall_by_code, ticket_by_id, window_by_id, window_to_act_on
 from tests.factories import make_hall, make_service, make_window
 
 
@@ -48,6 +48,21 @@ def test_a_url_pairing_a_hall_with_another_halls_window_names_nothing(two_halls,
 def test_a_malformed_window_id_is_not_found_rather_than_a_crash(two_halls, bad):
     with pytest.raises(NotFound):
         window_by_id(bad)
+
+
+def test_a_window_to_act_on_carries_what_authorizing_needs_and_an_action_locks_the_rest(two_halls,
+                                                                                       django_assert_num_queries):
+    a, _, wa, _, service = two_halls
+    with django_assert_num_queries(1):
+        w = window_to_act_on(str(wa.pk))
+        assert (w.pk, w.hall_id, w.staff_id) == (wa.pk, a.pk, wa.staff_id)
+    actions.issue_ticket(a, service)
+    actions.open_window(w)
+    assert actions.call_next(w).window == wa  # the action reads the window it locks
+    for bad in ("abc", None, "", 10**9):
+        with pytest.raises(NotFound) as e:
+            window_to_act_on(bad)
+        assert e.value.code == "window_not_found"
 
 
 def test_a_ticket_is_found_by_id_and_a_malformed_or_unknown_id_is_not_found(two_halls):
