@@ -134,3 +134,13 @@ async def test_calls_made_on_gunicorn_reach_a_screen_on_daphne_with_their_seq(cl
     # Threads share their process's pool: never more backends than the pools allow, and every
     # request above got a connection although threads outnumber them.
     assert 1 <= backends(c["db"], c["name"]) <= WORKERS * POOL_MAX
+
+
+def test_gunicorn_sees_the_client_the_proxy_saw_not_the_proxy(cluster):
+    """What daphne --proxy-headers does (hallops.wsgi.ClientAddressFromProxy): without it every client
+    behind nginx is 127.0.0.1 to the login lockout, the issue limits and /metrics' loopback exemption."""
+    url = f"http://127.0.0.1:{cluster['http']}/metrics"
+    assert requests.get(url, timeout=10).status_code == 200  # loopback itself, no token configured
+    assert requests.get(url, headers={"X-Forwarded-For": "10.1.2.3"}, timeout=10).status_code == 403
+    # nginx appends the peer it saw: what a client wrote before it does not count.
+    assert requests.get(url, headers={"X-Forwarded-For": "127.0.0.1, 10.1.2.3"}, timeout=10).status_code == 403
