@@ -143,7 +143,7 @@ def daphnes(env, count=2, log_dir=None):
 def gunicorn_command(port, workers, threads):
     """gunicorn with gthread workers serving hallops.wsgi:application (the HTTP API and pages)."""
     return [GUNICORN, "-k", "gthread", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-            # gunicorn 27 opens a control socket at one path per user: two servers at once would share it.
+            # gunicorn 27 opens a control socket at one path per user; a second server would take it over.
             "--no-control-socket", "--graceful-timeout", "5", "hallops.wsgi:application"]
 
 
