@@ -6,8 +6,10 @@ gaps and follows commit order. Publishing happens only after commit: a screen ne
 a change that was rolled back, and a screen that missed a message replays it from the log.
 """
 
+import asyncio
 import json
 import logging
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -159,12 +161,40 @@ def check_payload(type: str, payload: dict) -> None:
         log.exception("hall event %s recorded with a payload that does not match its schema", type)
 
 
+# Under daphne, async_to_sync hands a send to the server's event loop and its Redis pool. A WSGI
+# worker thread (gunicorn gthread, hallops.wsgi) has no loop: async_to_sync would start a thread and
+# a loop for every send, and channels_redis, whose pool belongs to one loop, opens a Redis connection
+# for it and closes it with the loop. Not a leak, but one TCP connect per event (200 publishes: 200
+# connections accepted) and about 18 ms of a worker thread each instead of 2 on this project's
+# 2-core bench box. So hallops.wsgi turns on one loop per thread, kept for the thread's life, and
+# with it one pooled Redis connection per thread.
+_loop_per_thread = False
+_thread = threading.local()
+
+
+def keep_a_loop_per_thread() -> None:
+    """Called by hallops.wsgi: send to the channel layer on a loop each thread keeps."""
+    global _loop_per_thread
+    _loop_per_thread = True
+
+
+def run_layer(send, *args) -> None:
+    """Run a channel layer call (group_send, send) from synchronous code."""
+    if not _loop_per_thread:
+        async_to_sync(send)(*args)
+        return
+    loop = getattr(_thread, "loop", None)
+    if loop is None:
+        loop = _thread.loop = asyncio.new_event_loop()
+    loop.run_until_complete(send(*args))
+
+
 def publish(hall_id, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(hall_group(hall_id), {"type": "hall.event", "event": message})
+        run_layer(layer.group_send, hall_group(hall_id), {"type": "hall.event", "event": message})
     except Exception:  # a lost publish is recovered by clients resuming with ?since=
         log.exception("publishing event %s of hall %s failed", message.get("seq"), hall_id)
 

@@ -8,7 +8,6 @@ whichever way it travels. The hub knows neither of them: it publishes, they list
 import logging
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
@@ -96,7 +95,7 @@ def notify(gateway_id) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(gateway_group(gateway_id), {"type": "gateway.commands"})
+        events.run_layer(layer.group_send, gateway_group(gateway_id), {"type": "gateway.commands"})
     except Exception:  # the gateway gets it on its next reconnect
         log.exception("notifying gateway %s failed", gateway_id)
 
@@ -225,7 +224,7 @@ def _replace(channel: str) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.send)(channel, {"type": "gateway.replaced"})
+        events.run_layer(layer.send, channel, {"type": "gateway.replaced"})
     except Exception:  # that connection is gone already
         log.warning("telling a replaced gateway connection failed", exc_info=True)
 

@@ -1,4 +1,5 @@
-"""Production shape on loopback: a throwaway PostgreSQL database, Redis, and N daphne processes.
+"""Production shape on loopback: a throwaway PostgreSQL database, Redis, N daphne processes, and
+gunicorn serving the HTTP API beside them.
 
 Shared by tests/production and bench/bench_screens.py. Everything started here is stopped and
 dropped by the context managers, also when the test fails.
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 DAPHNE = str(Path(PY).parent / "daphne")
+GUNICORN = str(Path(PY).parent / "gunicorn")
 
 SEED = r"""
 import json, sys
@@ -103,13 +105,13 @@ def _wait_port(port, proc, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"daphne on port {port} exited with {proc.returncode}")
+            raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"daphne on port {port} did not come up")
+    raise RuntimeError(f"server on port {port} did not come up")
 
 
 @contextmanager
@@ -136,3 +138,47 @@ def daphnes(env, count=2, log_dir=None):
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def gunicorn_command(port, workers, threads):
+    """gunicorn with gthread workers serving hallops.wsgi:application (the HTTP API and pages)."""
+    return [GUNICORN, "-k", "gthread", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+            # gunicorn 27 opens a control socket at one path per user; a second server would take it over.
+            "--no-control-socket", "--graceful-timeout", "5", "hallops.wsgi:application"]
+
+
+def wait_ready(port, proc, timeout=30):
+    """The port opens when gunicorn's master binds it; /healthz answers once a worker has loaded Django."""
+    import urllib.request
+
+    _wait_port(port, proc, timeout)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} does not answer /healthz")
+
+
+@contextmanager
+def gunicorn(env, workers=2, threads=4, log_dir=None):
+    """gunicorn (gthread) on one port; yields (port, Popen)."""
+    port = free_port()
+    out = open(Path(log_dir) / "gunicorn.log", "w") if log_dir else subprocess.DEVNULL
+    p = subprocess.Popen(gunicorn_command(port, workers, threads), env=env, cwd=ROOT, stdout=out,
+                         stderr=subprocess.STDOUT)
+    try:
+        wait_ready(port, p)
+        yield port, p
+    finally:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
