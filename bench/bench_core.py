@@ -4,7 +4,8 @@
 
 Measures: issue-ticket latency and throughput over HTTP at 1 and 32 concurrent clients
 (two daphne processes, clients spread over both); call-next latency over HTTP; the cost
-of core.call_next with 100 and with 100,000 tickets waiting; and a floor: the same
+of core.call_next with 100 and with 100,000 tickets waiting; the cost of core.issue_ticket with 100
+and with 100,000 finished tickets in the history; and a floor: the same
 database work as issue_ticket done with plain psycopg. Results: bench/results/core.json.
 """
 
@@ -101,21 +102,24 @@ def call_next_run(ports, windows, rounds):
 
 def call_next_parallel(ports, windows, seconds, queue_token):
     """Every window calls back to back in its own thread (下一位 finishes the previous ticket)."""
-    lat, errors, lock, stop = [], [], threading.Lock(), time.perf_counter() + seconds
+    lat, errors, empty, lock, stop = [], [], [], threading.Lock(), time.perf_counter() + seconds
 
     def worker(i, w):
         c = Client(ports[i % len(ports)], w["token"])
-        mine = []
+        mine, idle = [], 0
         try:
             while time.perf_counter() < stop:
                 elapsed, data = c.post(f"/api/v1/windows/{w['id']}/call-next/")
-                mine.append(elapsed)
                 if json.loads(data).get("ticket"):
+                    mine.append(elapsed)
                     c.post(f"/api/v1/windows/{w['id']}/start/")
+                else:
+                    idle += 1  # nobody left: not a call, and it would flatter the rate
         except Exception as exc:  # recorded, reported
             errors.append(str(exc))
         with lock:
             lat.extend(mine)
+            empty.append(idle)
 
     threads = [threading.Thread(target=worker, args=(i, w)) for i, w in enumerate(windows)]
     t0 = time.perf_counter()
@@ -125,7 +129,7 @@ def call_next_parallel(ports, windows, seconds, queue_token):
         t.join()
     wall = time.perf_counter() - t0
     return {"windows": len(windows), **summary_ms(lat), "calls_per_s": round(len(lat) / wall, 1),
-            "errors": len(errors), "first_error": errors[0] if errors else None}
+            "empty_calls": sum(empty), "errors": len(errors), "first_error": errors[0] if errors else None}
 
 
 CALL_COST = r"""
@@ -181,6 +185,45 @@ for waiting in (100, 100000):
     samples.sort()
     out[waiting] = {"p50_ms": round(samples[len(samples)//2]*1000, 3), "p99_ms": round(samples[int(len(samples)*0.99)-1]*1000, 3),
                     "probe_explain": probe}
+print(json.dumps(out))
+"""
+
+
+# Issuing reads the matter's recent handling time and the queue; neither may grow with the history
+# of finished tickets (months of them in a real hall). Timed with 100 and with 100,000 finished.
+ISSUE_COST = r"""
+import json, time
+from datetime import timedelta
+from uuid import uuid4
+from django.db import connection
+from django.utils import timezone
+from hallops.core.models import *
+from hallops.core import actions
+hall = Hall.objects.get(code="bench")
+services = list(Service.objects.filter(hall=hall))
+Ticket.objects.filter(hall=hall, status="waiting").update(status="cancelled")
+now = timezone.now()
+def history(n):
+    rows = []
+    for i in range(n):
+        at = now - timedelta(minutes=i + 1)
+        rows.append(Ticket(hall=hall, service=services[i % len(services)], day=at.date(), number=f"H{uuid4().hex[:8]}",
+                           rank=2, priority="normal", status="done", queue_at=at, issued_at=at, called_at=at,
+                           started_at=at, finished_at=at + timedelta(minutes=6)))
+    Ticket.objects.bulk_create(rows, batch_size=5000)
+    with connection.cursor() as c:
+        c.execute("ANALYZE core_ticket")
+out, done = {}, 0
+for finished in (100, 100000):
+    history(finished - done); done = finished
+    samples = []
+    for i in range(ROUNDS):
+        t0 = time.perf_counter()
+        t = actions.issue_ticket(hall, services[0]).ticket
+        samples.append(time.perf_counter() - t0)
+        Ticket.objects.filter(pk=t.pk).update(status="cancelled")  # the queue stays as it was
+    samples.sort()
+    out[finished] = {"p50_ms": round(samples[len(samples)//2]*1000, 3)}
 print(json.dumps(out))
 """
 
@@ -245,6 +288,8 @@ def main():
                                                                  tokens["kiosk"])
         out = run_script(env, CALL_COST.replace("ROUNDS", str(rounds * 10)))
         results["call_next_cost"] = json.loads(out.strip().splitlines()[-1])
+        out = run_script(env, ISSUE_COST.replace("ROUNDS", str(rounds * 10)))
+        results["issue_cost_by_history"] = json.loads(out.strip().splitlines()[-1])
         ids = json.loads(run_script(env, "import json; from hallops.core.models import *; "
                                          "h=Hall.objects.get(code='bench'); print(json.dumps([h.pk, Service.objects.get(hall=h, code='general').pk]))"))
         floor = FLOOR.replace("DSN_VALUE", repr(db_url)).replace("HALL_ID", str(ids[0])).replace("SVC_ID", str(ids[1]))
@@ -257,6 +302,8 @@ def main():
         "issue_tickets_per_s_32": results["issue_32_clients"]["tickets_per_s"],
         "calls_per_s_14_windows": results["call_next_14_windows"]["calls_per_s"],
         "call_next_100k_vs_100": round(c["100000"]["p50_ms"] / c["100"]["p50_ms"], 2),
+        "issue_100k_history_vs_100": round(results["issue_cost_by_history"]["100000"]["p50_ms"]
+                                           / results["issue_cost_by_history"]["100"]["p50_ms"], 2),
     }
     write_results("core", results)
     print(json.dumps(results, indent=2, ensure_ascii=False))

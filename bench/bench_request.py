@@ -10,6 +10,8 @@ noise of a shared machine falls on all of them alike; the ratios and differences
   bare          GET /bench/bare/ — a plain Django JsonResponse through the full middleware stack
   me            GET /api/v1/me/ with a device bearer token — the trivial authenticated ninja GET
   halls         GET /api/v1/halls/ with the token
+  load          GET /api/v1/halls/bench/load/ with the token (the dashboard's read: every matter and window)
+  services      GET /api/v1/halls/bench/services/ (public: the kiosk's catalogue with waits)
   issue         POST /api/v1/halls/bench/tickets/ (kiosk token)
   call_next     POST /api/v1/windows/ID/call-next/ (staff token; the window starts each ticket,
                 so every call after the first also finishes one: 下一位)
@@ -154,7 +156,7 @@ def main():
         env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
         manage(env, "migrate", "--noinput", "-v", "0")
         info = json.loads(run_script(env, SETUP).strip().splitlines()[-1])
-        samples = {k: [] for k in ("bare", "me", "halls", "issue", "call_next")}
+        samples = {k: [] for k in ("bare", "me", "halls", "load", "services", "issue", "call_next")}
         with daphne_servers(env, count=args.processes) as (ports, _):
             conns = [Conn(p) for p in ports]
             window = info["windows"][0]
@@ -164,6 +166,8 @@ def main():
                     "bare": c.req("GET", "/bench/bare/")[0],
                     "me": c.req("GET", "/api/v1/me/", info["kiosk"])[0],
                     "halls": c.req("GET", "/api/v1/halls/", info["kiosk"])[0],
+                    "load": c.req("GET", "/api/v1/halls/bench/load/", info["kiosk"])[0],
+                    "services": c.req("GET", "/api/v1/halls/bench/services/")[0],
                     "issue": c.req("POST", "/api/v1/halls/bench/tickets/", info["kiosk"], {"service": "general"})[0],
                 }
                 dt, data = c.req("POST", f"/api/v1/windows/{window['id']}/call-next/", window["token"])
@@ -183,6 +187,7 @@ def main():
     results["derived"] = {
         "me_minus_bare_ms": round(p50["me"] - p50["bare"], 2),
         "halls_minus_bare_ms": round(p50["halls"] - p50["bare"], 2),
+        "me_vs_bare": round(p50["me"] / p50["bare"], 2),
         "issue_vs_bare_plus_floor": round(p50["issue"] / (p50["bare"] + p50["floor_issue"]), 2),
         "call_next_vs_bare_plus_floor": round(p50["call_next"] / (p50["bare"] + p50["floor_claim"]), 2),
     }
