@@ -2,10 +2,33 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallops.settings")
-django_asgi_app = get_asgi_application()  # sets Django up before any consumer imports models
+django.setup(set_prefix=False)  # before any consumer imports models
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware chain and the view run in one hop to the thread.
+
+    Under the stock handler the chain is asynchronous, and every synchronous middleware hook
+    (Django's own are all MiddlewareMixin) is a separate sync_to_async hop: about twenty thread
+    switches per request, which cost more than the view itself (bench/bench_request.py, the bare
+    view). Here the chain is the synchronous one, as under WSGI, entered once per request. Async
+    views still work (the chain runs them with async_to_sync on the server's loop) and streaming
+    responses are still sent by the handler asynchronously.
+    """
+
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+django_asgi_app = OneHopASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
