@@ -1,5 +1,7 @@
 """Taking numbers is rate-limited per device and per client address (issue 11, item 13)."""
 
+import threading
+
 import pytest
 
 from hallops.core.models import Ticket
@@ -55,3 +57,26 @@ def test_a_refused_issue_is_not_counted(world, api, limits):
     other = token_for(device=make_device(world.hall, "kiosk"))
     assert issue(api, other).status_code == 201  # refusals did not use the address's places
     assert issue(api, other).status_code == 201
+
+
+def test_a_fresh_process_builds_one_limiter_however_many_requests_ask_at_once(monkeypatch):
+    from hallops.api import throttle
+
+    monkeypatch.setattr(throttle, "_limiter", None)
+    start, got, failed = threading.Barrier(16), [], []
+
+    def ask():
+        start.wait()
+        try:
+            got.append(throttle.limiter())
+        except Exception as exc:  # what the first requests of a fresh daphne answered with 500
+            failed.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not failed
+    assert len(got) == 16 and len({id(limiter) for limiter in got}) == 1
