@@ -126,6 +126,35 @@ def positions(tickets, *, hall, now=None) -> dict:
 
 
 def _simulate(waiting, target_id, callers, prefs, bounds, handle, busy):
+    if _alike(waiting, callers, prefs):
+        return _in_turns(waiting, target_id, callers, prefs, bounds, handle, busy)
+    return _with_heaps(waiting, target_id, callers, prefs, bounds, handle, busy)
+
+
+def _alike(waiting, callers, prefs) -> bool:
+    """Whether every caller sees the same queues in the same order: the same matters with the same
+    preferences, and no ticket transferred to one of them (which only that one may call)."""
+    first = prefs[callers[0]]
+    if any(prefs[w] != first for w in callers[1:]):
+        return False
+    mine = set(callers)
+    return not any(row[4] in mine for row in waiting)
+
+
+def _in_turns(waiting, target_id, callers, prefs, bounds, handle, busy):
+    """``_with_heaps`` when the callers are alike: each of them calls the smallest key left, so the
+    tickets go in key order, the k-th to the (k mod n)-th caller of the turn, and none drops out
+    before the target (every caller may call it)."""
+    first, w0 = prefs[callers[0]], callers[0]
+    mine = sorted((_key(bounds, w0, first, row), row) for row in waiting
+                  if row[4] is None and row[1] in first)
+    ahead = next(i for i, (_k, row) in enumerate(mine) if row[0] == target_id)
+    window = callers[ahead % len(callers)]
+    busy[window] += sum(handle.get(row[1], 0) for _k, row in mine[ahead % len(callers):ahead:len(callers)])
+    return ahead, window
+
+
+def _with_heaps(waiting, target_id, callers, prefs, bounds, handle, busy):
     """Let the callers take turns by the call order until one takes ``target_id``; ``busy`` adds up
     each window's handling time on the way. Returns the tickets called before it and its window.
 
