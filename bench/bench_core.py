@@ -151,7 +151,7 @@ def fill(n):
     for i in range(n):
         s = services[i % len(services)]
         at = now - timedelta(seconds=n - i)
-        rows.append(Ticket(hall=hall, service=s, day=day, number=f"Z{uuid4().hex[:8]}", rank=2 if i % 10 else 0,
+        rows.append(Ticket(hall=hall, service=s, day=day, number=f"Z{uuid4().hex[:11]}", rank=2 if i % 10 else 0,
                            priority="normal" if i % 10 else "elderly", status="waiting", queue_at=at, issued_at=at))
     Ticket.objects.bulk_create(rows, batch_size=5000)
 from uuid import uuid4
@@ -207,7 +207,7 @@ def history(n):
     rows = []
     for i in range(n):
         at = now - timedelta(minutes=i + 1)
-        rows.append(Ticket(hall=hall, service=services[i % len(services)], day=at.date(), number=f"H{uuid4().hex[:8]}",
+        rows.append(Ticket(hall=hall, service=services[i % len(services)], day=at.date(), number=f"H{uuid4().hex[:11]}",
                            rank=2, priority="normal", status="done", queue_at=at, issued_at=at, called_at=at,
                            started_at=at, finished_at=at + timedelta(minutes=6)))
     Ticket.objects.bulk_create(rows, batch_size=5000)
@@ -233,6 +233,11 @@ import json, time, uuid, threading, psycopg
 from datetime import datetime, timezone, date
 DSN = DSN_VALUE
 hall_id, svc_id = HALL_ID, SVC_ID
+with psycopg.connect(DSN) as c0:
+    cur0 = c0.execute("SELECT * FROM core_ticket WHERE service_id = %s LIMIT 1", (svc_id,))
+    template = dict(zip([d.name for d in cur0.description], cur0.fetchone()))  # every column, whatever main adds
+cols = list(template)
+insert_ticket = f"INSERT INTO core_ticket ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
 def one(conn):
     now = datetime.now(timezone.utc); day = date.today()
     with conn.transaction():
@@ -241,8 +246,10 @@ def one(conn):
                     "ON CONFLICT (hall_id, prefix, day) DO UPDATE SET last = core_dailycounter.last + 1 RETURNING last", (hall_id, day))
         seq = cur.fetchone()[0]
         tid = uuid.uuid4()
-        cur.execute("INSERT INTO core_ticket (id, hall_id, service_id, day, number, priority, rank, channel, status, queue_at, issued_at, recall_count, requeue_count) "
-                    "VALUES (%s,%s,%s,%s,%s,'normal',2,'kiosk','cancelled',%s,%s,0,0)", (tid, hall_id, svc_id, day, f"F{seq:03d}", now, now))
+        row = {**template, "id": tid, "number": f"F{seq:05d}", "status": "cancelled", "day": day, "queue_at": now,
+               "issued_at": now, "called_at": None, "started_at": None, "finished_at": None, "window_id": None,
+               "staff_id": None, "target_window_id": None, "transferred_from_id": None, "appointment_id": None}
+        cur.execute(insert_ticket, [row[c] for c in cols])
         cur.execute("SELECT COUNT(*) FROM core_ticket WHERE service_id=%s AND day=%s AND status='waiting' AND (rank < 2 OR (rank = 2 AND queue_at < %s))", (svc_id, day, now))
         cur.fetchone()
         cur.execute("SELECT started_at, finished_at FROM core_ticket WHERE service_id=%s AND status='done' AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20", (svc_id,))
@@ -286,10 +293,12 @@ def main():
             results["call_next_http"] = call_next_run(ports, tokens["windows"], rounds)
             results["call_next_14_windows"] = call_next_parallel(ports, tokens["windows"], 10 if args.quick else 20,
                                                                  tokens["kiosk"])
+        write_results("core-http", results)  # kept if an in-process part fails
         out = run_script(env, CALL_COST.replace("ROUNDS", str(rounds * 10)))
         results["call_next_cost"] = json.loads(out.strip().splitlines()[-1])
         out = run_script(env, ISSUE_COST.replace("ROUNDS", str(rounds * 10)))
         results["issue_cost_by_history"] = json.loads(out.strip().splitlines()[-1])
+        write_results("core-http", results)
         ids = json.loads(run_script(env, "import json; from hallops.core.models import *; "
                                          "h=Hall.objects.get(code='bench'); print(json.dumps([h.pk, Service.objects.get(hall=h, code='general').pk]))"))
         floor = FLOOR.replace("DSN_VALUE", repr(db_url)).replace("HALL_ID", str(ids[0])).replace("SVC_ID", str(ids[1]))
