@@ -2,8 +2,7 @@
 
     .venv/bin/python bench/bench_servers.py [--seconds 20] [--setups daphne2,daphne4,gunicorn2x4,gunicorn4x4]
 
-daphne runs all synchronous Django work of a process on one thread; the setups are the candidates
-beside it: more daphne processes, or gunicorn's gthread workers (hallops.wsgi, several threads per
+The setups are the candidates for serving the API: more daphne processes, or gunicorn's gthread workers (hallops.wsgi, several threads per
 process) with daphne left to the sockets. Each setup gets a fresh throwaway PostgreSQL database with
 bench_core's hall (5 matters, 14 windows with staff signed in) and then
   calls  14 windows call back to back for S seconds, each in its own client thread on a keep-alive

@@ -1,7 +1,7 @@
 """WSGI entry point: the HTTP API and pages under a threaded WSGI server (gunicorn gthread).
 
-daphne runs every synchronous view of a process on one thread; a gthread worker runs one view per
-thread, so a process serves several requests at once. Sockets (/ws/) stay on daphne
+An option beside daphne (docs/deploy.md): a gthread worker runs one view per thread, so a process
+serves several requests at once. Sockets (/ws/) stay on daphne
 (hallops.asgi); events published here reach them through the Redis channel layer
 (docs/deploy.md).
 """
