@@ -13,12 +13,13 @@ import argparse
 import http.client
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import daphne_servers, django_env, manage, pg_database, run_script, summary_ms, write_results  # noqa: E402
+from common import (  # noqa: E402
+    daphne_servers, django_env, manage, pg_database, run_clients, run_script, summary_ms, write_results,
+)
 
 SETUP = r"""
 import json
@@ -63,27 +64,12 @@ class Client:
 
 
 def issue_run(ports, token, clients, per_client):
-    latencies, errors = [], []
-    lock = threading.Lock()
-
-    def worker(i):
+    def body(i, stop, mine):
         c = Client(ports[i % len(ports)], token)
-        mine = []
-        try:
-            for _ in range(per_client):
-                mine.append(c.post("/api/v1/halls/bench/tickets/", {"service": "general"})[0])
-        except Exception as exc:  # recorded, reported
-            errors.append(str(exc))
-        with lock:
-            latencies.extend(mine)
+        for _ in range(per_client):
+            mine.append(c.post("/api/v1/halls/bench/tickets/", {"service": "general"})[0])
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    latencies, wall, errors, _ = run_clients(clients, float("inf"), body)
     return {"clients": clients, **summary_ms(latencies), "tickets_per_s": round(len(latencies) / wall, 1),
             "errors": len(errors), "first_error": errors[0] if errors else None}
 
@@ -102,34 +88,22 @@ def call_next_run(ports, windows, rounds):
 
 def call_next_parallel(ports, windows, seconds, queue_token):
     """Every window calls back to back in its own thread (下一位 finishes the previous ticket)."""
-    lat, errors, empty, lock, stop = [], [], [], threading.Lock(), time.perf_counter() + seconds
+    empty = []
 
-    def worker(i, w):
+    def body(i, stop, mine):
+        w = windows[i]
         c = Client(ports[i % len(ports)], w["token"])
-        mine, idle = [], 0
-        try:
-            while time.perf_counter() < stop:
-                elapsed, data = c.post(f"/api/v1/windows/{w['id']}/call-next/")
-                if json.loads(data).get("ticket"):
-                    mine.append(elapsed)
-                    c.post(f"/api/v1/windows/{w['id']}/start/")
-                else:
-                    idle += 1  # nobody left: not a call, and it would flatter the rate
-        except Exception as exc:  # recorded, reported
-            errors.append(str(exc))
-        with lock:
-            lat.extend(mine)
-            empty.append(idle)
+        while time.perf_counter() < stop:
+            elapsed, data = c.post(f"/api/v1/windows/{w['id']}/call-next/")
+            if json.loads(data).get("ticket"):
+                mine.append(elapsed)
+                c.post(f"/api/v1/windows/{w['id']}/start/")
+            else:
+                empty.append(1)  # nobody left: not a call, and it would flatter the rate
 
-    threads = [threading.Thread(target=worker, args=(i, w)) for i, w in enumerate(windows)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    lat, wall, errors, _ = run_clients(len(windows), seconds, body)
     return {"windows": len(windows), **summary_ms(lat), "calls_per_s": round(len(lat) / wall, 1),
-            "empty_calls": sum(empty), "errors": len(errors), "first_error": errors[0] if errors else None}
+            "empty_calls": len(empty), "errors": len(errors), "first_error": errors[0] if errors else None}
 
 
 CALL_COST = r"""

@@ -21,10 +21,8 @@ import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,10 +33,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench_core import SETUP, Client  # noqa: E402
 from common import (  # noqa: E402
-    RESULTS, ROOT, daphne_servers, django_env, manage, pg_database, run_script, summary_ms, write_results,
+    RESULTS, ROOT, daphne_servers, django_env, manage, pg_database, run_clients, run_script, summary_ms,
+    write_results,
 )
 
-from tests.production.cluster import free_port, gunicorn_command, wait_ready  # noqa: E402
+from tests.production.cluster import gunicorn  # noqa: E402
 
 SETUPS = {  # name: (server, processes, threads per process)
     "daphne2": ("daphne", 2, 1),
@@ -62,7 +61,7 @@ now = timezone.now(); day = local_day(now); n = COUNT
 rows = []
 for i in range(n):
     at = now - timedelta(seconds=n - i)
-    rows.append(Ticket(hall=hall, service=services[i % len(services)], day=day, number=f"Z{uuid4().hex[:8]}",
+    rows.append(Ticket(hall=hall, service=services[i % len(services)], day=day, number=f"Z{uuid4().hex[:11]}",
                        rank=2 if i % 10 else 0, priority="normal" if i % 10 else "elderly", status="waiting",
                        queue_at=at, issued_at=at))
 Ticket.objects.bulk_create(rows, batch_size=5000)
@@ -78,21 +77,9 @@ print(Ticket.objects.filter(hall__code="bench", status="waiting").update(status=
 
 @contextmanager
 def gunicorn_server(env, workers, threads):
-    port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    log = open(RESULTS / "gunicorn.log", "w")
-    p = subprocess.Popen(gunicorn_command(port, workers, threads), env=env, cwd=ROOT, stdout=log,
-                         stderr=subprocess.STDOUT)
-    try:
-        wait_ready(port, p)
-        yield [port], [p]
-    finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+    with gunicorn(env, workers=workers, threads=threads, log_dir=RESULTS) as (port, proc):
+        yield [port], [proc]
 
 
 def servers(kind, env, processes, threads):
@@ -135,34 +122,6 @@ def connections_per_process(ports):
         key = m.group(1) if m else "?"
         counts[key] = counts.get(key, 0) + 1
     return sorted(counts.values(), reverse=True)
-
-
-def run_clients(n, seconds, body, probe=None):
-    """n client threads each run body(i, stop, mine) until `stop`, appending latencies to mine; probe()
-    runs once they are connected. Returns (latencies, wall, errors, probed)."""
-    lat, errors, lock = [], [], threading.Lock()
-    stop = time.perf_counter() + seconds
-
-    def worker(i):
-        mine = []
-        try:
-            body(i, stop, mine)
-        except Exception as exc:  # recorded, reported
-            errors.append(str(exc))
-        with lock:
-            lat.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    probed = None
-    if probe is not None:
-        time.sleep(min(1.0, seconds / 2))
-        probed = probe()
-    for t in threads:
-        t.join()
-    return lat, time.perf_counter() - t0, errors, probed
 
 
 def calls(ports, windows, seconds, probe=None):

@@ -9,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -125,3 +126,31 @@ def wait_http(url, timeout=30):
 def write_results(name, data):
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def run_clients(n, seconds, body, probe=None):
+    """n client threads each run body(i, stop, mine) until `stop`, appending latencies to mine; probe()
+    runs once they are connected. Returns (latencies, wall, errors, probed)."""
+    lat, errors, lock = [], [], threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker(i):
+        mine = []
+        try:
+            body(i, stop, mine)
+        except Exception as exc:  # recorded, reported
+            errors.append(str(exc))
+        with lock:
+            lat.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    probed = None
+    if probe is not None:
+        time.sleep(min(1.0, seconds / 2))
+        probed = probe()
+    for t in threads:
+        t.join()
+    return lat, time.perf_counter() - t0, errors, probed
