@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from bench_core import SETUP, Client  # noqa: E402
+from bench_core import call_next_parallel as calls  # noqa: E402
 from common import (  # noqa: E402
     RESULTS, ROOT, daphne_servers, django_env, manage, pg_database, run_clients, run_script, summary_ms,
     write_results,
@@ -122,28 +123,6 @@ def connections_per_process(ports):
         key = m.group(1) if m else "?"
         counts[key] = counts.get(key, 0) + 1
     return sorted(counts.values(), reverse=True)
-
-
-def calls(ports, windows, seconds, probe=None):
-    """Every window calls back to back in its own thread (下一位 finishes the previous ticket)."""
-    empty = []
-
-    def body(i, stop, mine):
-        w = windows[i]
-        c = Client(ports[i % len(ports)], w["token"])
-        while time.perf_counter() < stop:
-            elapsed, data = c.post(f"/api/v1/windows/{w['id']}/call-next/")
-            if json.loads(data).get("ticket"):
-                mine.append(elapsed)
-                c.post(f"/api/v1/windows/{w['id']}/start/")
-            else:
-                empty.append(elapsed)
-
-    lat, wall, errors, probed = run_clients(len(windows), seconds, body, probe)
-    return {"windows": len(windows), **summary_ms(lat), "calls_per_s": round(len(lat) / wall, 1),
-            # A call that found nobody is cheap: counted apart, and a sign that the seed ran dry.
-            "calls_nobody_waiting": len(empty), "errors": len(errors), "first_error": errors[0] if errors else None,
-            "connections_per_process": probed}
 
 
 def issue(ports, token, seconds, probe=None):
