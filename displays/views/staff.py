@@ -15,7 +15,7 @@ from hallops.core.clock import now as clock_now
 from hallops.core.errors import Forbidden, HallopsError
 from hallops.core.history import waiting_series
 from hallops.core.lookups import hall_by_code
-from hallops.core.models import Priority, Role, Service, Window
+from hallops.core.models import ApplicantType, Priority, Role, Service, Window
 from hallops.core.read.services import SERVICE_BRIEF, SERVICE_REF
 from hallops.core.read.windows import WINDOW_BRIEF
 from hallops.pages import hall_page, or_404, refuse
@@ -93,6 +93,7 @@ def console(request, hall, window, actor):
     return render(request, "displays/console.html", {
         "title": _("叫号终端"), "hall": hall, "window": window, "config": config, "pause_reasons": pause_reasons,
         "absence_minutes": [5, 10, 15, 30], "upgrade_classes": upgrade_classes,
+        "applicant_types": ApplicantType.choices,
     })
 
 

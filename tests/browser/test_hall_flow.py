@@ -112,8 +112,16 @@ def test_a_citizen_is_called_and_every_page_follows(server, browser, artifacts_d
     # 4. Start, finish; then a pause the dashboard shows.
     console.keyboard.press("F4")
     expect(console.locator("#cur-detail")).to_contain_text("办理中")
+    # 办件编号 and applicant type go with 办结; F5 works from the field, and the field empties after.
+    console.locator("#filing select[name=applicant_type]").select_option("legal")
+    console.locator("#filing input[name=filing_number]").fill("BJ-2026-0001")
     console.keyboard.press("F5")
     expect(console.locator("#cur-number")).to_have_text("—")
+    expect(console.locator("#filing input[name=filing_number]")).to_have_value("")
+    stored = server.manage("shell", "-c", "from hallops.core.models import Ticket; "
+                           f"t = Ticket.objects.get(number='{number}', status='done'); "
+                           "print(t.filing_number, t.applicant_type)")
+    assert stored.split()[-2:] == ["BJ-2026-0001", "legal"]
     console.keyboard.press("F8")
     console.locator("#panel-pause input[name=stand_in]").fill("王建国")
     console.click("#panel-pause button[type=submit]")

@@ -62,9 +62,21 @@
     });
   }
 
+  /* 办件编号 and applicant type of the visit, sent with 办结 when filled in; emptied once it is done. */
+  function filing() {
+    var form = $("filing"), out = {};
+    var number = form.elements.filing_number.value.trim(), type = form.elements.applicant_type.value;
+    if (number) out.filing_number = number;
+    if (type) out.applicant_type = type;
+    return out;
+  }
+  $("filing").addEventListener("submit", function (e) { e.preventDefault(); });
+
   function run(action, args) {
     say("");
+    if (action === "finish") args = Object.assign(filing(), args || {});
     return live.act(action, args).then(function (res) {
+      if (action === "finish") $("filing").reset();
       if (res.window) win = res.window;
       if (res.ticket !== undefined && ["call_next", "call_number", "recall", "start"].indexOf(action) >= 0) current = res.ticket;
       if (["finish", "skip", "transfer"].indexOf(action) >= 0) current = null;
