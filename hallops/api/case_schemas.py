@@ -83,6 +83,10 @@ class CaseOut(Schema):
 
 class CaseList(Schema):
     items: list[CaseOut]
+    count: int = Field(description="cases matching the filters, on every page")
+    page: int = Field(description="this page (1 is the newest cases); a page past the last gives the last")
+    pages: int
+    per_page: int
 
 
 class CaseIn(Schema):

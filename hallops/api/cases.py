@@ -12,7 +12,7 @@ from hallops.core.models import Department, Service, Window
 from hallops.evaluations import cases as case_actions
 from hallops.evaluations import pictures
 from hallops.evaluations.models import Case
-from hallops.evaluations.queries import case_list
+from hallops.evaluations.queries import case_page
 from hallops.evaluations.serializers import case_dict, cases_with_relations
 
 from .auth import actor_of
@@ -27,13 +27,13 @@ router = Router(tags=["cases"])
 @hall_router.get("/{hall}/cases/", response={200: CaseList, **error_responses(401, 403, 404, 422)},
                  summary="工单: lobby managers and supervisors see all; window staff their window's, without the rater")
 def list_cases(request, hall: str, kind: str = "", status: str = "", overdue: str = "", window: str = "",
-               department: str = ""):
+               department: str = "", page: str = ""):
     hall = hall_by_code(hall)
     actor = actor_of(request)
     scope = actors.case_scope(actor, hall.pk)
     today = local_day(clock_now())
-    return {"items": case_list(hall, today, scope=scope, user=actor.user, kind=kind, status=status,
-                               overdue=overdue, window=window, department=department)}
+    return case_page(hall, today, scope=scope, user=actor.user, kind=kind, status=status, overdue=overdue,
+                     window=window, department=department, page=page)
 
 
 def _in_hall(model, of_hall, **lookup):

@@ -48,6 +48,31 @@ def filtered_cases(hall, *, scope, user=None, kind=None, status=None, window=Non
     return qs
 
 
-def case_list(hall, today, *, scope, user=None, limit=200, **filters) -> list[dict]:
+PER_PAGE = 50
+
+
+def _page_number(value) -> int:
+    if value in (None, ""):
+        return 1
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise Invalid(_("页码须为正整数"), code="invalid_page")
+    return number
+
+
+def case_page(hall, today, *, scope, user=None, page=1, per_page=None, **filters) -> dict:
+    """One page of the filtered cases, newest first, with the count and the number of pages: a hall's
+    cases only grow, and a list cut at a fixed length would hide the older ones without a word.
+    A page past the last one gives the last one."""
+    per_page = per_page or PER_PAGE
     qs = filtered_cases(hall, scope=scope, user=user, today=today, **filters).order_by("-opened_at", "-pk")
-    return [case_dict(c, today, identity=scope == "hall") for c in cases_with_relations(qs)[:limit]]
+    count = qs.count()
+    pages = max(1, -(-count // per_page))
+    page = min(_page_number(page), pages)
+    start = (page - 1) * per_page
+    items = [case_dict(c, today, identity=scope == "hall")
+             for c in cases_with_relations(qs[start:start + per_page])] if count else []
+    return {"items": items, "count": count, "page": page, "pages": pages, "per_page": per_page}

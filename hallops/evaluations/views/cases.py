@@ -3,6 +3,8 @@
 Views are thin: they parse the form, authorize through hallops.core.actors and call cases.py.
 """
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,12 +20,11 @@ from hallops.pages import hall_page, refuse
 from .. import cases as case_actions
 from .. import pictures, workflow
 from ..models import Case, CaseKind, CaseStatus
-from ..queries import filtered_cases
+from ..queries import case_page
 from ..serializers import case_dict, cases_with_relations
 REFUSED = "evaluations/refused.html"
 
 FILTERS = ("kind", "status", "window", "department", "overdue")
-LIST_LIMIT = 300
 
 
 def _today():
@@ -37,13 +38,13 @@ def case_list(request, hall, actor):
     chosen = {k: request.GET.get(k, "") for k in FILTERS}
     error = None
     try:
-        qs = filtered_cases(hall, scope=scope, user=actor.user, today=today, **chosen)
-        items = [case_dict(c, today, identity=scope == "hall")
-                 for c in cases_with_relations(qs.order_by("-opened_at", "-pk"))[:LIST_LIMIT]]
+        listing = case_page(hall, today, scope=scope, user=actor.user, page=request.GET.get("page"), **chosen)
     except HallopsError as e:
-        items, error = [], e.message
+        listing, error = {"items": [], "count": 0, "page": 1, "pages": 1}, e.message
+    filters = urlencode({k: v for k, v in chosen.items() if v})
     return render(request, "evaluations/cases.html", {
-        "title": _("工单"), "hall": hall, "items": items, "chosen": chosen, "error": error,
+        "title": _("工单"), "hall": hall, "items": listing["items"], "listing": listing, "filters": filters,
+        "chosen": chosen, "error": error,
         "scope": scope, "can_open": True,
         "kinds": CaseKind.choices, "statuses": CaseStatus.choices,
         "windows": Window.objects.filter(hall=hall).order_by("number").values("id", "number", "name"),

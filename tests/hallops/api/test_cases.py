@@ -142,6 +142,25 @@ def test_the_case_list_filters(world, api):
     assert r.status_code == 422 and r.json()["error"] == "invalid_filter"
 
 
+def test_the_case_list_comes_in_pages_newest_first_and_hides_none(world, api, monkeypatch):
+    from hallops.evaluations import queries
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    lm = world.tokens["lobby_manager"]
+    url = f"/halls/{world.hall.code}/cases/"
+    for n in range(5):
+        assert api.post(url, {"kind": "hotline", "external_number": f"12345-{n}"}, token=lm).status_code == 201
+
+    pages = [api.get(url, token=lm, page=str(p)).json() for p in (1, 2, 3)]
+
+    assert [(p["count"], p["page"], p["pages"], p["per_page"]) for p in pages] == [(5, 1, 3, 2), (5, 2, 3, 2), (5, 3, 3, 2)]
+    numbers = [c["external_number"] for p in pages for c in p["items"]]
+    assert numbers == [f"12345-{n}" for n in (4, 3, 2, 1, 0)]
+    assert api.get(url, token=lm, page="9").json()["page"] == 3  # past the end: the last page
+    r = api.get(url, token=lm, page="0")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_page"
+
+
 def test_opening_cases_through_the_api(world, api):
     lm = world.tokens["lobby_manager"]
     r = api.post(f"/halls/{world.hall.code}/cases/", {"kind": "hotline"}, token=lm)

@@ -10,7 +10,7 @@ from hallops.core.models import Role
 from hallops.evaluations import figures
 from hallops.evaluations.cases import take_step
 from hallops.evaluations.models import Case
-from hallops.evaluations.queries import case_list
+from hallops.evaluations.queries import case_page
 from hallops.evaluations.ratings import rate, record_evaluation
 from tests.factories import make_staff
 from tests.hallops.core.helpers import open_window
@@ -102,8 +102,8 @@ def test_figures_and_the_case_list_cost_the_same_statements_at_any_size(db, djan
     for by in figures.DIMENSIONS:
         with django_assert_num_queries(2):  # visits and ratings; cases
             figures.figures(hall, today, today, by, today)
-    with django_assert_num_queries(2):  # cases with their window, ticket, rating, staff; their steps
-        items = case_list(hall, today, scope="hall")
+    with django_assert_num_queries(3):  # the count; cases with their window, ticket, rating, staff; their steps
+        items = case_page(hall, today, scope="hall", per_page=1000)["items"]
     assert len(items) == Case.objects.filter(hall=hall).count() >= matters // 2
-    with django_assert_num_queries(2):
-        assert case_list(hall, today, scope="hall", kind="bad_rating", overdue="false", status="rectified")
+    with django_assert_num_queries(3):
+        assert case_page(hall, today, scope="hall", kind="bad_rating", overdue="false", status="rectified")["items"]

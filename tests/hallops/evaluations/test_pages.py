@@ -135,8 +135,31 @@ def test_the_case_list_and_ranking_pages_cost_the_same_statements_at_any_size(db
     hall, manager = rated_hall(matters, windows)
     client = logged_in(manager.user)
     client.get(f"/evaluations/{hall.code}/cases/")  # the session's first read warms nothing we count
-    # hall, session, user, profile, cases (with window, ticket, rating, staff), steps, windows, departments
-    with django_assert_num_queries(8):
+    # hall, session, user, profile, count, cases (with window, ticket, rating, staff), steps, windows,
+    # departments
+    with django_assert_num_queries(9):
         assert client.get(f"/evaluations/{hall.code}/cases/").status_code == 200
     with django_assert_num_queries(6):  # hall, session, user, profile; visits and ratings; cases
         assert client.get(f"/evaluations/{hall.code}/ranking/", {"by": "staff"}).status_code == 200
+
+
+def test_the_case_list_pages_keep_the_filters_and_show_every_case(db, monkeypatch):
+    from hallops.evaluations import queries
+
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    hall = make_hall("paged")
+    manager = make_staff(hall, role=Role.LOBBY_MANAGER, username="zhang")
+    from hallops.core.actors import Actor
+    from hallops.evaluations.cases import open_case
+    opened = [open_case(hall, "hotline", external_number=f"12345-{n}", actor=Actor(user=manager)).pk
+              for n in range(3)]
+    client = logged_in(manager)
+
+    first = client.get(f"/evaluations/{hall.code}/cases/", {"kind": "hotline"}).content.decode()
+    assert 'rel="next"' in first and "kind=hotline&amp;page=2" in first and 'rel="prev"' not in first
+    second = client.get(f"/evaluations/{hall.code}/cases/", {"kind": "hotline", "page": "2"}).content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    shown = [pk for pk in opened if f'data-case="{pk}"' in first + second]
+    assert sorted(shown) == sorted(opened)
+    assert f'data-case="{opened[0]}"' in second  # the oldest is on the last page
+
