@@ -19,32 +19,30 @@ def hall_by_code(code) -> Hall:
     return hall
 
 
-def window_by_id(window_id, hall=None) -> Window:
-    """The window with its hall, zone and staff; within ``hall`` (a Hall or its id) when given: a URL
-    pairing a hall with another hall's window names nothing."""
+def _window(queryset, window_id) -> Window:
+    """The window of ``queryset`` with the id a URL gave; a malformed or unknown id is a NotFound."""
     try:
         pk = int(window_id)
     except (TypeError, ValueError):
         pk = None
-    qs = Window.objects.select_related("hall", "zone", "staff__staff").filter(pk=pk)
-    window = (qs.filter(hall=hall) if hall is not None else qs).first() if pk is not None else None
+    window = queryset.filter(pk=pk).first() if pk is not None else None
     if window is None:
         raise NotFound(_("没有该窗口"), code="window_not_found")
     return window
+
+
+def window_by_id(window_id, hall=None) -> Window:
+    """The window with its hall, zone and staff; within ``hall`` (a Hall or its id) when given: a URL
+    pairing a hall with another hall's window names nothing."""
+    qs = Window.objects.select_related("hall", "zone", "staff__staff")
+    return _window(qs.filter(hall=hall) if hall is not None else qs, window_id)
 
 
 def window_to_act_on(window_id) -> Window:
     """Just what authorizing an action on a window needs (its id, hall and signed-in staff). The
     action then locks and reads the whole window itself (actions.windows.locked_window), so reading
     it all here as well would be a second, larger query for nothing."""
-    try:
-        pk = int(window_id)
-    except (TypeError, ValueError):
-        pk = None
-    window = Window.objects.only("id", "hall_id", "staff_id").filter(pk=pk).first() if pk is not None else None
-    if window is None:
-        raise NotFound(_("没有该窗口"), code="window_not_found")
-    return window
+    return _window(Window.objects.only("id", "hall_id", "staff_id"), window_id)
 
 
 def ticket_by_id(ticket_id) -> Ticket:

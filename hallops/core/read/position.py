@@ -52,7 +52,7 @@ def position(ticket, *, hall=None, now=None) -> Position | None:
 
 def ahead_and_wait(ticket, *, hall=None, now=None) -> tuple[int, int] | tuple[None, None]:
     """(people ahead, estimated wait in seconds) while the ticket waits; (None, None) once it does not."""
-    place = position(ticket, hall=hall, now=now) if ticket.status == "waiting" else None
+    place = position(ticket, hall=hall, now=now) if ticket.status == TicketStatus.WAITING else None
     return (None, None) if place is None else (place.ahead, place.estimated_wait_s)
 
 
