@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Avg, Count, DurationField, F, Min, OuterRef, Q, Subquery, Value
 
 from .models import Service, Ticket, TicketStatus, WindowService, WindowState
+from .prepared import Prepared
 
 ROLLING_SAMPLE = 20  # finished tickets in the rolling average of handling time
 SERVING_STATES = (WindowState.OPEN, WindowState.SERVING)
@@ -40,13 +41,7 @@ def wait_seconds(ahead: int, handle_s: int, open_windows: int) -> int:
     return int(round(ahead * handle_s / max(1, open_windows)))
 
 
-def handle_seconds(services) -> dict[int, int]:
-    """Per matter: rolling average of its last finished tickets; its configured time until there are some.
-
-    One statement for any number of matters: each matter's average is a subquery over its own
-    ROLLING_SAMPLE latest finished tickets.
-    """
-    services = list(services)
+def _recent_handling(ids):
     recent = (
         Ticket.objects.filter(service=OuterRef(OuterRef("pk")), status=TicketStatus.DONE,
                               started_at__isnull=False, finished_at__isnull=False)
@@ -56,10 +51,21 @@ def handle_seconds(services) -> dict[int, int]:
         Ticket.objects.filter(pk__in=recent).order_by().annotate(all=Value(1)).values("all")
         .annotate(avg=Avg(F("finished_at") - F("started_at"))).values("avg")
     )
-    measured = dict(
-        Service.objects.filter(pk__in=[s.pk for s in services])
-        .annotate(avg=Subquery(avg, output_field=DurationField())).order_by().values_list("pk", "avg")
-    ) if services else {}
+    return (Service.objects.filter(pk__in=ids).annotate(avg=Subquery(avg, output_field=DurationField()))
+            .order_by().values_list("pk", "avg"))
+
+
+_RECENT_HANDLING = Prepared(_recent_handling)
+
+
+def handle_seconds(services) -> dict[int, int]:
+    """Per matter: rolling average of its last finished tickets; its configured time until there are some.
+
+    One statement for any number of matters: each matter's average is a subquery over its own
+    ROLLING_SAMPLE latest finished tickets.
+    """
+    services = list(services)
+    measured = dict(_RECENT_HANDLING.rows(ids=sorted({s.pk for s in services}))) if services else {}
     out = {}
     for s in services:
         avg_s = seconds(measured.get(s.pk))
@@ -71,26 +77,31 @@ def avg_handle_seconds(service) -> int:
     return handle_seconds([service])[service.pk]
 
 
+_OPEN_WINDOWS = Prepared(lambda **where: (
+    WindowService.objects.filter(window__state__in=SERVING_STATES, **where)
+    .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")))
+
+
 def open_windows(**where) -> dict[int, int]:
-    """Per matter: open or serving windows that serve it (filter by service__hall=… or service=…)."""
-    return dict(
-        WindowService.objects.filter(window__state__in=SERVING_STATES, **where)
-        .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")
-    )
+    """Per matter: open or serving windows that serve it (filter by service__hall_id=…, service_id=…
+    or service_id__in=[…])."""
+    return dict(_OPEN_WINDOWS.rows(**where))
 
 
 def open_windows_for(service) -> int:
-    return open_windows(service=service).get(service.pk, 0)
+    return open_windows(service_id=service.pk).get(service.pk, 0)
+
+
+_ISSUE_COUNTS = Prepared(lambda day, **where: (
+    Ticket.objects.filter(day=day, transferred_from__isnull=True, **where).values("service_id")
+    .annotate(n=Count("pk"), used=Count("pk", filter=~Q(status=TicketStatus.CANCELLED)))
+    .values_list("service_id", "n", "used")))
 
 
 def issue_counts(day, **where) -> dict[int, tuple[int, int]]:
     """Per matter: (numbers issued on the day, places of the daily quota they use), in one statement.
     A transfer keeps its number, so it is not a new issue; a cancelled number frees its quota place."""
-    rows = (
-        Ticket.objects.filter(day=day, transferred_from__isnull=True, **where).values("service_id")
-        .annotate(n=Count("pk"), used=Count("pk", filter=~Q(status=TicketStatus.CANCELLED)))
-    )
-    return {r["service_id"]: (r["n"], r["used"]) for r in rows}
+    return {sid: (n, used) for sid, n, used in _ISSUE_COUNTS.rows(day=day, **where)}
 
 
 def issued(day, **where) -> dict[int, int]:
@@ -103,15 +114,17 @@ def quota_used(day, **where) -> dict[int, int]:
     return {sid: used for sid, (_n, used) in issue_counts(day, **where).items()}
 
 
+_SERVICE_WAITING = Prepared(lambda hall_id, day: (
+    Ticket.objects.filter(hall_id=hall_id, day=day, status=TicketStatus.WAITING)
+    .values("service_id").annotate(waiting=Count("pk"), oldest=Min("issued_at"))
+    .values_list("service_id", "waiting", "oldest")))
+
+
 def service_waiting(hall, day, now):
     """Per service: waiting count and the longest wait, in one grouped query."""
-    rows = (
-        Ticket.objects.filter(hall=hall, day=day, status=TicketStatus.WAITING)
-        .values("service_id").annotate(waiting=Count("pk"), oldest=Min("issued_at"))
-    )
     return {
-        r["service_id"]: {"waiting": r["waiting"], "longest_wait_s": int((now - r["oldest"]).total_seconds())}
-        for r in rows
+        service_id: {"waiting": waiting, "longest_wait_s": int((now - oldest).total_seconds())}
+        for service_id, waiting, oldest in _SERVICE_WAITING.rows(hall_id=hall.pk, day=day)
     }
 
 
@@ -120,9 +133,9 @@ def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
     now, and numbers issued today; and the hall's numbers issued today (every matter, active or not).
     Four statements for any number of matters."""
     waiting = service_waiting(hall, day, now)
-    windows = open_windows(service__hall=hall)
+    windows = open_windows(service__hall_id=hall.pk)
     handle = handle_seconds(services)
-    counts = issue_counts(day, hall=hall)
+    counts = issue_counts(day, hall_id=hall.pk)
     numbers = {sid: n for sid, (n, _used) in counts.items()}
     out = {}
     for s in services:
@@ -134,11 +147,13 @@ def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
     return out, sum(numbers.values())
 
 
+_WINDOW_STATS = Prepared(lambda hall_id, day: (
+    Ticket.objects.filter(hall_id=hall_id, day=day, status=TicketStatus.DONE, window__isnull=False)
+    .values("window_id").annotate(served=Count("pk"), avg=Avg(F("finished_at") - F("started_at")))
+    .values_list("window_id", "served", "avg")))
+
+
 def window_stats(hall, day):
     """Per window: served today and its average handling time."""
-    rows = (
-        Ticket.objects.filter(hall=hall, day=day, status=TicketStatus.DONE, window__isnull=False)
-        .values("window_id")
-        .annotate(served=Count("pk"), avg=Avg(F("finished_at") - F("started_at")))
-    )
-    return {r["window_id"]: {"served_today": r["served"], "avg_handle_s": seconds(r["avg"])} for r in rows}
+    return {window_id: {"served_today": served, "avg_handle_s": seconds(avg)}
+            for window_id, served, avg in _WINDOW_STATS.rows(hall_id=hall.pk, day=day)}

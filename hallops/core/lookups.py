@@ -10,21 +10,32 @@ from django.utils.translation import gettext as _
 
 from .errors import NotFound
 from .models import Hall, Ticket, Window
+from .prepared import Prepared
+
+# Every API call and page names its hall: compiled once (hallops.core.prepared).
+_HALL_BY_CODE = Prepared(lambda code: Hall.objects.filter(code=code).values_list(*Prepared.fields(Hall))[:1],
+                         model=Hall)
 
 
 def hall_by_code(code) -> Hall:
-    hall = Hall.objects.filter(code=code).first()
+    hall = _HALL_BY_CODE.first(code=str(code))
     if hall is None:
         raise NotFound(_("没有该大厅"), code="hall_not_found")
     return hall
 
 
-def _window(queryset, window_id) -> Window:
-    """The window of ``queryset`` with the id a URL gave; a malformed or unknown id is a NotFound."""
+def _window_pk(window_id) -> int | None:
+    """The id a URL gave, or None when it cannot name a window (not a number, or beyond the column)."""
     try:
         pk = int(window_id)
     except (TypeError, ValueError):
-        pk = None
+        return None
+    return pk if 0 < pk < 2 ** 63 else None
+
+
+def _window(queryset, window_id) -> Window:
+    """The window of ``queryset`` with the id a URL gave; a malformed or unknown id is a NotFound."""
+    pk = _window_pk(window_id)
     window = queryset.filter(pk=pk).first() if pk is not None else None
     if window is None:
         raise NotFound(_("没有该窗口"), code="window_not_found")
@@ -38,11 +49,19 @@ def window_by_id(window_id, hall=None) -> Window:
     return _window(qs.filter(hall=hall) if hall is not None else qs, window_id)
 
 
+_ACT_ON = ("id", "hall_id", "staff_id")
+_WINDOW_TO_ACT_ON = Prepared(lambda pk: Window.objects.filter(pk=pk).order_by().values_list(*_ACT_ON))
+
+
 def window_to_act_on(window_id) -> Window:
     """Just what authorizing an action on a window needs (its id, hall and signed-in staff). The
     action then locks and reads the whole window itself (actions.windows.locked_window), so reading
     it all here as well would be a second, larger query for nothing."""
-    return _window(Window.objects.only("id", "hall_id", "staff_id"), window_id)
+    pk = _window_pk(window_id)
+    row = _WINDOW_TO_ACT_ON.first(pk=pk) if pk is not None else None
+    if row is None:
+        raise NotFound(_("没有该窗口"), code="window_not_found")
+    return Window.from_db(None, list(_ACT_ON), row)
 
 
 def ticket_by_id(ticket_id) -> Ticket:

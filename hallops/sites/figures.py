@@ -32,7 +32,7 @@ def all_sites(now=None) -> list[dict]:
     services = list(Service.objects.filter(active=True).order_by("hall_id", "order", "code"))
     waiting = dict(Ticket.objects.filter(day=day, status=TicketStatus.WAITING, service__in=services)
                    .values("service_id").annotate(n=Count("pk")).values_list("service_id", "n"))
-    windows = open_windows(service__in=services)
+    windows = open_windows(service_id__in=[s.pk for s in services])
     handle = handle_seconds(services)
     kiosks = dict(Device.objects.filter(kind__in=SELF_SERVICE, enabled=True).values("hall_id")
                   .annotate(n=Count("pk")).values_list("hall_id", "n"))

@@ -106,7 +106,7 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
             # Counted under the prefix lock taken above, so two kiosks cannot both take the last one;
             # over the quota, the whole transaction (number and ticket) rolls back. By hall and day
             # (the ticket_hall_day_status index), not by matter: a matter's history only grows.
-            if quota_used(day, hall_id=hall.pk, service=service).get(service.pk, 0) > service.daily_quota:
+            if quota_used(day, hall_id=hall.pk, service_id=service.pk).get(service.pk, 0) > service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
                                                  "estimated_wait_s": wait}, actor, now)

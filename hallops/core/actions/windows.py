@@ -8,12 +8,21 @@ from ..clock import now as clock_now
 from ..errors import Conflict, Invalid
 from ..models import Role, Ticket, Window, WindowState
 from ..models.ticket import ACTIVE_STATUSES
+from ..prepared import Joined
 from ..read.windows import window_dict
+
+# Every action on a window starts here: compiled once (hallops.core.prepared).
+_LOCKED = Joined(lambda pk: Window.objects.select_for_update(of=("self",)).filter(pk=pk),
+                 model=Window, related=("hall", "zone", "staff", "staff__staff"))
 
 
 def locked_window(window) -> Window:
-    """The window row, locked for the rest of the transaction (serialises actions on one window)."""
-    return Window.objects.select_for_update(of=("self",)).select_related("hall", "staff__staff", "zone").get(pk=window.pk)
+    """The window row with its hall, zone and staff card, locked for the rest of the transaction
+    (serialises actions on one window)."""
+    found = _LOCKED.first(pk=window.pk)
+    if found is None:
+        raise Window.DoesNotExist(f"window {window.pk} does not exist")
+    return found
 
 
 def set_window_state(window, state, actor, now, *, written=False, **fields):

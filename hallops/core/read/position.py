@@ -36,6 +36,17 @@ from ..clock import now as clock_now
 from ..estimates import SERVING_STATES, handle_seconds
 from ..models import Ticket, TicketStatus, WindowService
 from ..models.ticket import ACTIVE_STATUSES
+from ..prepared import Prepared
+
+_CALLERS = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id=hall_id).values_list(
+    "window_id", "window__state", "service_id", "preference", "service__expected_minutes"))
+_LINE = Prepared(lambda hall_id, day, served, windows: (
+    Ticket.objects.filter(hall_id=hall_id, day=day)
+    .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
+            | Q(status=TicketStatus.WAITING, target_window_id__in=windows)
+            | Q(status__in=ACTIVE_STATUSES, window_id__in=windows))
+    .values_list("id", "service_id", "rank", "queue_at", "target_window_id", "status", "window_id",
+                 "called_at", "started_at")))
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,7 @@ def positions(tickets, *, hall, now=None) -> dict:
     list), keyed by ticket id, in the same three queries whatever their number."""
     now = now or clock_now()
     tickets = list(tickets)
-    rows = list(WindowService.objects.filter(window__hall_id=hall.pk).values_list(
-        "window_id", "window__state", "service_id", "preference", "service__expected_minutes"))
+    rows = _CALLERS.rows(hall_id=hall.pk)
     prefs, state, expected = {}, {}, {}
     for window_id, window_state, service_id, preference, minutes in rows:
         prefs.setdefault(window_id, {})[service_id] = preference
@@ -91,14 +101,7 @@ def positions(tickets, *, hall, now=None) -> dict:
     all_callers = {w for callers in callers_of.values() for w in callers}
     served = {s for w in all_callers for s in prefs[w]}
     windows = [w for w in all_callers if isinstance(w, int)]
-    rows = list(
-        Ticket.objects.filter(hall_id=hall.pk, day=local_day(now))
-        .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
-                | Q(status=TicketStatus.WAITING, target_window_id__in=windows)
-                | Q(status__in=ACTIVE_STATUSES, window_id__in=windows))
-        .values_list("id", "service_id", "rank", "queue_at", "target_window_id", "status", "window_id",
-                     "called_at", "started_at")
-    )
+    rows = _LINE.rows(hall_id=hall.pk, day=local_day(now), served=sorted(served), windows=sorted(windows))
     stored = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
     stored_ids = {r[0] for r in stored}
     handle = handle_seconds([SimpleNamespace(pk=s, expected_minutes=expected.get(s, 600) / 60)

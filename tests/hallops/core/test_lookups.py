@@ -44,7 +44,7 @@ def test_a_url_pairing_a_hall_with_another_halls_window_names_nothing(two_halls,
     assert window_by_id(wb.pk) == wb  # without a hall (the API's /windows/{id}/) any window is found
 
 
-@pytest.mark.parametrize("bad", ["abc", None, ""])
+@pytest.mark.parametrize("bad", ["abc", None, "", str(2**63), "99999999999999999999999"])
 def test_a_malformed_window_id_is_not_found_rather_than_a_crash(two_halls, bad):
     with pytest.raises(NotFound):
         window_by_id(bad)
@@ -59,7 +59,7 @@ def test_a_window_to_act_on_carries_what_authorizing_needs_and_an_action_locks_t
     actions.issue_ticket(a, service)
     actions.open_window(w)
     assert actions.call_next(w).window == wa  # the action reads the window it locks
-    for bad in ("abc", None, "", 10**9):
+    for bad in ("abc", None, "", 10**9, "-3", str(2**63), "99999999999999999999999"):
         with pytest.raises(NotFound) as e:
             window_to_act_on(bad)
         assert e.value.code == "window_not_found"
