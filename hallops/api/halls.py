@@ -9,9 +9,9 @@ from hallops.core.clock import is_open
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
 from hallops.core.lookups import hall_by_code
-from hallops.core.models import Channel, Hall, Service
+from hallops.core.models import Channel, Hall
 from hallops.core.read.load import hall_load
-from hallops.core.read.services import catalogue
+from hallops.core.read.services import catalogue, service_by_code
 from hallops.core.read.tickets import issued
 
 from .auth import actor_of
@@ -49,7 +49,7 @@ def issue(request, hall: str, payload: IssueIn):
     hall = hall_by_code(hall)
     actors.authorize_issue(actor, hall.pk)
     throttle_issue(request, actor)
-    service = Service.objects.filter(hall=hall, code=payload.service).first()
+    service = service_by_code(hall, payload.service)
     if service is None:
         raise NotFound(_("本大厅没有该事项"), code="service_not_found")
     channel = payload.channel or (Channel.KIOSK if actor.device is not None else Channel.STAFF)

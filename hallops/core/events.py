@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from . import event_schema
 from .clock import now as clock_now
 from .models import EventSequence, HallEvent
+from .prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -203,5 +204,9 @@ def events_since(hall_id, since: int, limit: int = 500):
     return list(HallEvent.objects.filter(hall_id=hall_id, seq__gt=since).order_by("seq")[:limit])
 
 
+_LAST_SEQ = Prepared(lambda hall_id: EventSequence.objects.filter(hall_id=hall_id).order_by().values_list("last")[:1])
+
+
 def last_seq(hall_id) -> int:
-    return EventSequence.objects.filter(hall_id=hall_id).values_list("last", flat=True).first() or 0
+    row = _LAST_SEQ.first(hall_id=int(hall_id))
+    return row[0] if row else 0

@@ -100,6 +100,12 @@ class Prepared:
         except EmptyResultSet:
             return None
         slots = [markers.slots.get(_hashable(p)) for p in params]
+        placed = {s for s in slots if s is not None}
+        lost = [slot[0] for slot in markers.slots.values() if slot not in placed]
+        if lost:
+            # The ORM changed the value on its way in (a JSON key lookup encodes it, say): it cannot
+            # be found among the parameters, and sending the marker would answer the wrong question.
+            raise TypeError(f"prepared query: argument {lost[0]} does not reach the SQL as given")
         constants = [None if s is not None else p for s, p in zip(slots, params)]
         fields = [s[0] for s in compiler.select[0:compiler.col_count]]
         converters = [(i, convs, expr) for i, (convs, expr) in compiler.get_converters(fields).items()]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from hallops.core import events
 from hallops.core.models import Device, DeviceKind, Priority, Ticket
+from hallops.core.prepared import Prepared
 from hallops.core.read.tickets import ISSUED
 
 from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand
@@ -63,12 +64,18 @@ def queue(device: Device, kind: str, payload: dict, *, ticket=None) -> DeviceCom
     return command
 
 
+_DRIVEN_AT_WINDOW = Prepared(lambda window_id: _driven(Device.objects.filter(window_id=window_id))
+                             .values_list(*Prepared.fields(Device)), model=Device)
+_DRIVEN_PRINTERS = Prepared(lambda hall_id: _driven(Device.objects.filter(hall_id=hall_id, kind=DeviceKind.PRINTER))
+                            .values_list(*Prepared.fields(Device)), model=Device)
+
+
 def _window_devices(window_id, kind):
     # One lookup per window for all the events of one action (a call records two or three).
     cache = events.scratch()
     key = ("window-devices", window_id)
     if key not in cache:
-        cache[key] = list(_driven(Device.objects.filter(window_id=window_id)))
+        cache[key] = _DRIVEN_AT_WINDOW.objects(window_id=window_id)
     return [d for d in cache[key] if d.kind == kind]
 
 
@@ -100,13 +107,11 @@ def on_finished(event, actor):
 
 
 def printer_for_kiosk(kiosk: Device) -> Device | None:
+    # A hall has a handful of printers: read them all in one statement and choose here.
     name = (kiosk.options or {}).get("printer")
-    printers = _driven(Device.objects.filter(hall_id=kiosk.hall_id, kind=DeviceKind.PRINTER))
-    if name:
-        found = printers.filter(name=name).first()
-        if found is not None:
-            return found
-    return printers.filter(options__kiosk=kiosk.name).first()
+    printers = _DRIVEN_PRINTERS.objects(hall_id=kiosk.hall_id)
+    named = [p for p in printers if name and p.name == name]
+    return (named or [p for p in printers if (p.options or {}).get("kiosk") == kiosk.name] or [None])[0]
 
 
 def on_issued(event, actor):

@@ -4,7 +4,7 @@ A fixed number of statements whatever the number of matters and windows (pinned 
 tests/hallops/core/read/test_statements.py).
 """
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -12,10 +12,11 @@ from .. import events
 from ..clock import day_bounds, local_day
 from ..clock import now as clock_now
 from ..estimates import SERVING_STATES, service_figures, wait_level, window_stats
-from ..models import Appointment, Service, Ticket, Window, WindowService, WindowState
+from ..models import Appointment, Ticket, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
+from ..prepared import Joined, Prepared
 from .projection import Field, Record, Timestamp
-from .services import ESTIMATED_WAIT, OPEN_WINDOWS, SERVICE, WAITING
+from .services import ESTIMATED_WAIT, OPEN_WINDOWS, SERVICE, WAITING, active_services
 from .tickets import TICKET
 from .windows import WINDOW
 
@@ -61,29 +62,41 @@ LOAD = Record(
 )
 
 
+# The dashboard polls this every few seconds per manager: each read compiled once (hallops.core.prepared).
+_WINDOWS = Joined(lambda hall_id: Window.objects.filter(hall_id=hall_id),
+                  model=Window, related=("zone", "staff", "staff__staff"))
+_ACTIVE_TICKETS = Joined(lambda hall_id: Ticket.objects.filter(hall_id=hall_id, status__in=ACTIVE_STATUSES),
+                         model=Ticket, related=("service",))
+_SERVICE_CODES = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id=hall_id)
+                          .values_list("window_id", "service__code"))
+
+
 def hall_load(hall, now=None) -> dict:
     now = now or clock_now()
     day = local_day(now)
     seq = events.last_seq(hall.pk)  # read first: a client applying events after seq misses nothing
-    active = Ticket.objects.filter(status__in=ACTIVE_STATUSES).select_related("service", "window")
-    windows = list(
-        Window.objects.filter(hall=hall).select_related("zone", "staff__staff")
-        .prefetch_related(Prefetch("tickets", queryset=active, to_attr="active_tickets"),
-                          Prefetch("window_services", queryset=WindowService.objects.select_related("service")))
-    )
+    windows = _WINDOWS.objects(hall_id=hall.pk)
+    current, codes = {}, {}
+    for ticket in _ACTIVE_TICKETS.objects(hall_id=hall.pk):
+        current.setdefault(ticket.window_id, ticket)  # a window has one; the first, as a prefetch had it
+    for window_id, code in _SERVICE_CODES.rows(hall_id=hall.pk):
+        codes.setdefault(window_id, []).append(code)
     stats = window_stats(hall, day)
-    services = list(Service.objects.filter(hall=hall, active=True).select_related("zone"))
+    services = active_services(hall)
     figures, issued_today = service_figures(hall, services, day, now)
 
     window_rows = []
     for w in windows:
         st = stats.get(w.pk, {})
         idle = w.state == WindowState.OPEN and w.state_since
+        ticket = current.get(w.pk)
+        if ticket is not None:
+            ticket.window = w
         window_rows.append(LOAD_WINDOW.of(
             w, idle_s=int((now - w.state_since).total_seconds()) if idle else None,
-            current_ticket=TICKET.of(w.active_tickets[0]) if w.active_tickets else None,
+            current_ticket=TICKET.of(ticket) if ticket is not None else None,
             served_today=st.get("served_today", 0), avg_handle_s=st.get("avg_handle_s"),
-            services=[ws.service.code for ws in w.window_services.all()],
+            services=codes.get(w.pk, []),
         ))
     service_rows = [LOAD_SERVICE.of(s, **{k: figures[s.pk][k] for k in (
         "waiting", "longest_wait_s", "estimated_wait_s", "open_windows")},

@@ -8,6 +8,7 @@ from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..estimates import service_figures
 from ..models import Service
+from ..prepared import Joined, Prepared
 from .projection import Field, Projection
 
 # Read with select_related("zone", "department").
@@ -45,8 +46,20 @@ CATALOGUE_ROW = SERVICE.extend(
 )
 
 
+_ACTIVE = Joined(lambda hall_id: Service.objects.filter(hall_id=hall_id, active=True),
+                 model=Service, related=("zone", "department"))
+_BY_CODE = Prepared(lambda hall_id, code: Service.objects.filter(hall_id=hall_id, code=code)
+                    .values_list(*Prepared.fields(Service))[:1], model=Service)
+
+
 def active_services(hall):
-    return list(Service.objects.filter(hall=hall, active=True).select_related("zone", "department"))
+    """The hall's matters on offer, in kiosk order, with their zone and department."""
+    return _ACTIVE.objects(hall_id=hall.pk)
+
+
+def service_by_code(hall, code: str) -> Service | None:
+    """The hall's matter with this code (active or not: issuing says why it refuses one)."""
+    return _BY_CODE.first(hall_id=hall.pk, code=code)
 
 
 def catalogue(hall, now=None) -> list[dict]:
