@@ -75,6 +75,9 @@ class _Fanout:
                 continue
             if message.get("type") == "hall.event":
                 self._deliver(message["event"])
+            elif message.get("type") == "hall.events":  # one action's events, in order
+                for event in message["events"]:
+                    self._deliver(event)
 
     async def _keep_joined(self):
         while True:

@@ -25,7 +25,7 @@ property test in tests/hallops/core/read checks the two against each other.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
@@ -49,6 +49,20 @@ class Bounds:
     def of(cls, hall, now):
         return cls(now=now, overdue_before=now - timedelta(minutes=hall.max_wait_minutes),
                    starve_before=now - timedelta(minutes=hall.starvation_minutes))
+
+    def in_microseconds(self) -> "Bounds":
+        """The same moment with every time as whole microseconds since the epoch (``microseconds``):
+        for keys of rows read as integers, which compare alike and cost far less to read."""
+        return Bounds(now=microseconds(self.now), overdue_before=microseconds(self.overdue_before),
+                      starve_before=microseconds(self.starve_before))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def microseconds(at: datetime) -> int:
+    """An aware time as whole microseconds since the epoch, exactly (order is kept, ties too)."""
+    return (at - _EPOCH) // timedelta(microseconds=1)
 
 
 def key(bounds: Bounds, window_id, prefs: dict, *, service_id, rank, queue_at, target_window_id, id):

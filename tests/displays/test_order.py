@@ -50,6 +50,17 @@ async def test_a_gap_is_filled_from_the_log_before_the_next_event_and_nothing_is
     await comm.disconnect()
 
 
+async def test_one_action_s_events_in_one_message_are_shown_each_in_order(hall):
+    h = hall
+    comm, snap = await open_socket(DISPLAY, token=h.tokens["hall_screen"])
+    logged = await db(log_silently)(h.hall, 3, h.w1)
+    await get_channel_layer().group_send(events.hall_group(h.hall.pk), {"type": "hall.events", "events": logged})
+    frames = [f for f in await drain(comm, 0.5) if f["type"] == "ticket.called"]
+    assert [f["number"] for f in frames] == ["Z000", "Z001", "Z002"]
+    assert [f["seq"] for f in frames] == [m["seq"] for m in logged]
+    await comm.disconnect()
+
+
 async def test_messages_arriving_out_of_order_are_shown_in_order_once(hall):
     h = hall
     comm, snap = await open_socket(DISPLAY, token=h.tokens["hall_screen"])

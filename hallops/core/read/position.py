@@ -28,7 +28,9 @@ from collections import deque
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BigIntegerField, F, Q
+from django.db.models.expressions import RawSQL
 
 from .. import order
 from ..clock import local_day
@@ -40,13 +42,25 @@ from ..prepared import Prepared
 
 _CALLERS = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id=hall_id).values_list(
     "window_id", "window__state", "service_id", "preference", "service__expected_minutes"))
-_LINE = Prepared(lambda hall_id, day, served, windows: (
-    Ticket.objects.filter(hall_id=hall_id, day=day)
-    .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
-            | Q(status=TicketStatus.WAITING, target_window_id__in=windows)
-            | Q(status__in=ACTIVE_STATUSES, window_id__in=windows))
-    .values_list("id", "service_id", "rank", "queue_at", "target_window_id", "status", "window_id",
-                 "called_at", "started_at")))
+
+
+def _line(hall_id, day, served, windows):
+    # A long line is hundreds of rows each call: PostgreSQL hands queue_at over as integer
+    # microseconds (order.microseconds), exact and about ten times cheaper to read than a time
+    # with its zone; SQLite's times are text either way and are converted here.
+    queue_at = (RawSQL(f'(EXTRACT(EPOCH FROM "{Ticket._meta.db_table}"."queue_at") * 1000000)::bigint', [],
+                       output_field=BigIntegerField())
+                if connection.vendor == "postgresql" else F("queue_at"))
+    return (Ticket.objects.filter(hall_id=hall_id, day=day)
+            .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
+                    | Q(status=TicketStatus.WAITING, target_window_id__in=windows)
+                    | Q(status__in=ACTIVE_STATUSES, window_id__in=windows))
+            .annotate(queue_us=queue_at).order_by()
+            .values_list("id", "service_id", "rank", "queue_us", "target_window_id", "status", "window_id",
+                         "called_at", "started_at"))
+
+
+_LINE = Prepared(_line)
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,8 @@ def positions(tickets, *, hall, now=None) -> dict:
     served = {s for w in all_callers for s in prefs[w]}
     windows = [w for w in all_callers if isinstance(w, int)]
     rows = _LINE.rows(hall_id=hall.pk, day=local_day(now), served=sorted(served), windows=sorted(windows))
+    if rows and not isinstance(rows[0][3], int):
+        rows = [(*r[:3], order.microseconds(r[3]), *r[4:]) for r in rows]
     stored = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
     stored_ids = {r[0] for r in stored}
     handle = handle_seconds([SimpleNamespace(pk=s, expected_minutes=expected.get(s, 600) / 60)
@@ -111,7 +127,7 @@ def positions(tickets, *, hall, now=None) -> dict:
         if status != TicketStatus.WAITING:
             at_it = (now - (started_at or called_at or now)).total_seconds()
             busy_now[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
-    bounds = order.Bounds.of(hall, now)
+    bounds = order.Bounds.of(hall, now).in_microseconds()
 
     out = {}
     for t in tickets:
@@ -120,7 +136,7 @@ def positions(tickets, *, hall, now=None) -> dict:
             out[t.pk] = None
             continue
         waiting = stored if t.pk in stored_ids else [
-            *stored, (t.pk, t.service_id, t.rank, t.queue_at, t.target_window_id)]  # being issued
+            *stored, (t.pk, t.service_id, t.rank, order.microseconds(t.queue_at), t.target_window_id)]  # being issued
         busy = {w: busy_now.get(w, 0.0) for w in callers}
         ahead, window_id = _simulate(waiting, t.pk, callers, prefs, bounds, handle, busy)
         out[t.pk] = Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))),

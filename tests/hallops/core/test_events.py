@@ -162,11 +162,17 @@ def test_recording_outside_a_transaction_is_refused(hall):
         events.record(hall.pk, "tickets.expired", {"count": 0, "before": "2025-03-03"})
 
 
-def test_each_event_is_published_once_after_commit(hall, service_a, window, clock, django_capture_on_commit_callbacks):
+def test_each_event_is_published_once_after_commit_one_message_per_action(
+        hall, service_a, window, clock, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(events, "publish_all", lambda hall_id, messages: sent.append([m["type"] for m in messages]))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         issue(hall, service_a, clock)
         actions.call_next(window, now=clock.tick())
-    assert len(callbacks) == 3  # ticket.issued, window.state, ticket.called
+    assert sent == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert sent == [["ticket.issued"], ["window.state", "ticket.called"]]
 
 
 async def _receive(layer, channel, timeout):
@@ -207,6 +213,43 @@ def test_screens_in_the_hall_group_get_the_event_only_after_commit(
     event = message["event"]
     assert (event["type"], event["seq"], event["ticket"]["number"]) == ("ticket.issued", last_seq(hall), ticket.number)
     assert again is None, "published twice"
+
+
+def test_an_action_s_events_go_to_the_group_in_one_message_in_seq_order(
+        hall, service_a, clock, django_capture_on_commit_callbacks):
+    from hallops.core import actions
+
+    from .helpers import open_window
+
+    window = open_window(hall, [service_a], clock)
+    issue(hall, service_a, clock)
+    issue(hall, service_a, clock)
+    actions.call_next(window, now=clock.tick())
+    actions.start(window, now=clock.tick())
+    layer = get_channel_layer()
+    group = events.hall_group(hall.id)
+    commit = django_capture_on_commit_callbacks(execute=True)
+
+    def act():
+        commit.__enter__()
+        before = last_seq(hall)
+        actions.call_next(window, now=clock.tick())  # 下一位: finishes the ticket served, calls the next
+        return before
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            before = await sync_to_async(act)()
+            await sync_to_async(commit.__exit__)(None, None, None)
+            return before, await _receive(layer, channel, 5), await _receive(layer, channel, 0.3)
+        finally:
+            await layer.group_discard(group, channel)
+
+    before, message, again = async_to_sync(scenario)()
+    assert message["type"] == "hall.events" and again is None
+    assert [e["seq"] for e in message["events"]] == list(range(before + 1, last_seq(hall) + 1))
+    assert [e["type"] for e in message["events"]] == ["ticket.finished", "ticket.called"]
 
 
 def test_events_since_replays_the_log_in_order(hall, service_a, clock):
