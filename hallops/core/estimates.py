@@ -92,21 +92,21 @@ def open_windows_for(service) -> int:
     return open_windows(service_id=service.pk).get(service.pk, 0)
 
 
+# The rules of counting, once: a transfer keeps its number, so it is not a new issue; a cancelled
+# number frees its place in the daily quota.
+ISSUED = Q(transferred_from__isnull=True)
+HOLDS_QUOTA = ISSUED & ~Q(status=TicketStatus.CANCELLED)
+WAITING = Q(status=TicketStatus.WAITING)
+
 _ISSUE_COUNTS = Prepared(lambda day, **where: (
-    Ticket.objects.filter(day=day, transferred_from__isnull=True, **where).values("service_id")
-    .annotate(n=Count("pk"), used=Count("pk", filter=~Q(status=TicketStatus.CANCELLED)))
+    Ticket.objects.filter(ISSUED, day=day, **where).values("service_id")
+    .annotate(n=Count("pk"), used=Count("pk", filter=HOLDS_QUOTA))
     .values_list("service_id", "n", "used")))
 
 
 def issue_counts(day, **where) -> dict[int, tuple[int, int]]:
-    """Per matter: (numbers issued on the day, places of the daily quota they use), in one statement.
-    A transfer keeps its number, so it is not a new issue; a cancelled number frees its quota place."""
+    """Per matter: (numbers issued on the day, places of the daily quota they use), in one statement."""
     return {sid: (n, used) for sid, n, used in _ISSUE_COUNTS.rows(day=day, **where)}
-
-
-def issued(day, **where) -> dict[int, int]:
-    """Per matter: numbers issued on the day."""
-    return {sid: n for sid, (n, _used) in issue_counts(day, **where).items()}
 
 
 def quota_used(day, **where) -> dict[int, int]:
@@ -114,37 +114,38 @@ def quota_used(day, **where) -> dict[int, int]:
     return {sid: used for sid, (_n, used) in issue_counts(day, **where).items()}
 
 
-_SERVICE_WAITING = Prepared(lambda hall_id, day: (
-    Ticket.objects.filter(hall_id=hall_id, day=day, status=TicketStatus.WAITING)
-    .values("service_id").annotate(waiting=Count("pk"), oldest=Min("issued_at"))
-    .values_list("service_id", "waiting", "oldest")))
+_DAY_COUNTS = Prepared(lambda hall_id, day: (
+    Ticket.objects.filter(hall_id=hall_id, day=day).values("service_id")
+    .annotate(waiting=Count("pk", filter=WAITING), oldest=Min("issued_at", filter=WAITING),
+              issued=Count("pk", filter=ISSUED), used=Count("pk", filter=HOLDS_QUOTA))
+    .values_list("service_id", "waiting", "oldest", "issued", "used")))
 
 
-def service_waiting(hall, day, now):
-    """Per service: waiting count and the longest wait, in one grouped query."""
+def day_counts(hall, day, now) -> dict[int, dict]:
+    """Per matter with tickets today: waiting now, the longest wait so far, numbers issued and quota
+    places used; one grouped statement over the hall's day."""
     return {
-        service_id: {"waiting": waiting, "longest_wait_s": int((now - oldest).total_seconds())}
-        for service_id, waiting, oldest in _SERVICE_WAITING.rows(hall_id=hall.pk, day=day)
+        sid: {"waiting": waiting, "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0,
+              "issued_today": issued, "quota_used": used}
+        for sid, waiting, oldest, issued, used in _DAY_COUNTS.rows(hall_id=hall.pk, day=day)
     }
 
 
 def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
     """Per matter of the hall: waiting, longest wait, open windows, estimated wait for a number taken
     now, and numbers issued today; and the hall's numbers issued today (every matter, active or not).
-    Four statements for any number of matters."""
-    waiting = service_waiting(hall, day, now)
+    Three statements for any number of matters."""
+    counts = day_counts(hall, day, now)
     windows = open_windows(service__hall_id=hall.pk)
     handle = handle_seconds(services)
-    counts = issue_counts(day, hall_id=hall.pk)
-    numbers = {sid: n for sid, (n, _used) in counts.items()}
+    none = {"waiting": 0, "longest_wait_s": 0, "issued_today": 0, "quota_used": 0}
     out = {}
     for s in services:
-        w = waiting.get(s.pk, {"waiting": 0, "longest_wait_s": 0})
+        c = counts.get(s.pk, none)
         n_open = windows.get(s.pk, 0)
-        out[s.pk] = {**w, "open_windows": n_open, "issued_today": numbers.get(s.pk, 0),
-                     "quota_used": counts.get(s.pk, (0, 0))[1],
-                     "estimated_wait_s": wait_seconds(w["waiting"], handle[s.pk], n_open)}
-    return out, sum(numbers.values())
+        out[s.pk] = {**c, "open_windows": n_open,
+                     "estimated_wait_s": wait_seconds(c["waiting"], handle[s.pk], n_open)}
+    return out, sum(c["issued_today"] for c in counts.values())
 
 
 _WINDOW_STATS = Prepared(lambda hall_id, day: (

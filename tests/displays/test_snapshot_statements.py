@@ -7,14 +7,14 @@ from tests.hallops.core.read.busy import busy_hall, statements
 
 # Pinned per stream kind; the two savepoint statements are the snapshot's consistent read.
 EXPECTED = {
-    "display": 11,  # seq, matters + 4 figures, windows, their current numbers, recent calls
+    "display": 10,  # seq, matters + 3 figures, windows, their current numbers, recent calls
     "window": 5,  # seq, window, current ticket
-    "kiosk": 8,  # seq, matters + 4 figures
+    "kiosk": 7,  # seq, matters + 3 figures
     "pad": 6,  # seq, window (with its staff card), last finished ticket, whether it is serving
     "ticket": 8,  # ticket, seq, hall, place in line (windows, tickets, handling times)
     "console": 7,  # seq, window, current ticket, its matters, waiting tickets
-    "dashboard": 16,  # the hall's load (11, with today's bookings), devices, patrol detections, overdue cases
-    "waiting frame": 8,  # kiosk and hall screen refresh: as the kiosk snapshot
+    "dashboard": 15,  # the hall's load (10, with today's bookings), devices, patrol detections, overdue cases
+    "waiting frame": 7,  # kiosk and hall screen refresh: as the kiosk snapshot
     "ticket.ahead frame": 8,
     "console waiting frame": 2,  # its matters, waiting tickets
 }

@@ -53,9 +53,9 @@ def test_waiting_per_service_counts_and_measures_the_longest_wait(hall, service_
     issue(hall, service_a, clock)
     issue(hall, service_b, clock)
     now = clock.tick(600)
-    rows = estimates.service_waiting(hall, now.date(), now)
-    assert rows[service_a.pk] == {"waiting": 2, "longest_wait_s": 602}
-    assert rows[service_b.pk] == {"waiting": 1, "longest_wait_s": 600}
+    rows = estimates.day_counts(hall, now.date(), now)
+    assert rows[service_a.pk] == {"waiting": 2, "longest_wait_s": 602, "issued_today": 2, "quota_used": 2}
+    assert rows[service_b.pk] == {"waiting": 1, "longest_wait_s": 600, "issued_today": 1, "quota_used": 1}
 
 
 def test_window_stats_count_served_and_average_handling(hall, service_a, clock):
