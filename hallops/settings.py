@@ -118,6 +118,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("HALLOPS_DB_POOL_MAX", default=20),
         "timeout": 10,
     }
+    # The hot statements (hallops.core.prepared.cursor) are prepared on the server once per
+    # connection: planning the call-next probe took longer than running it. Django's own queries
+    # stay unprepared (client-side binding). Off behind a pooler that cannot keep prepared
+    # statements (PgBouncer in transaction mode before 1.21).
+    if env.bool("HALLOPS_DB_PREPARE", default=True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1  # never by count, only where asked
 
 # Bodies larger than this are refused with 413 body_too_large (hallops/api/guard.py); uploads
 # (multipart) are bounded by Django's file upload settings instead.

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from . import event_schema
 from .clock import now as clock_now
 from .models import EventSequence, HallEvent
+from . import prepared
 from .prepared import Prepared
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def _append(hall_id, evs) -> int:
     seq_table, table, n = EventSequence._meta.db_table, HallEvent._meta.db_table, len(evs)
     upsert = (f"INSERT INTO {seq_table} (hall_id, last) VALUES (%s, %s) "
               f"ON CONFLICT (hall_id) DO UPDATE SET last = {seq_table}.last + %s RETURNING last")
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         if connection.vendor == "postgresql":
             rows = ", ".join(["(%s, %s, %s::jsonb, %s, %s::timestamptz)"] * n)
             params = [hall_id, n, n, hall_id, n]

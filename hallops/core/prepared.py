@@ -15,14 +15,52 @@ of ``int``; ``None`` is not a value here (it changes the SQL: ``IS NULL``). A qu
 be empty (``__in=[]`` on its own) returns no rows without a statement, as it would.
 """
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
 
 _INT_BASE = 1_987_650_000
 _DAY_ZERO = date(1901, 1, 1)
 _TIME_ZERO = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Server-side binding, and every statement prepared on first use on its connection."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+@contextmanager
+def cursor():
+    """A cursor for the hot statements: on PostgreSQL (unless HALLOPS_DB_PREPARE=0) it binds on the
+    server and prepares each statement on first use per connection, so later runs skip parsing and
+    planning (the call-next probe took longer to plan than to run); elsewhere Django's own cursor.
+    Statements are logged and counted like any other."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor != "postgresql" or getattr(raw, "prepare_threshold", None) is None:
+        with connection.cursor() as cur:
+            yield cur
+        return
+    with _PreparingCursor(raw) as pg:
+        yield _LoggedWithValues(pg, connection) if connection.queries_logged else connection.make_cursor(pg)
+
+
+class _LoggedWithValues(CursorDebugWrapper):
+    """Under DEBUG and in tests: a prepared statement leaves psycopg no query text to report, so the
+    log gets the SQL with its values composed in (only then: composing costs what preparing saves)."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and not many:
+            sql, use_last_executed_query = self.db.ops.compose_sql(sql, params), False
+        with super().debug_sql(sql, params, use_last_executed_query, many):
+            yield
 
 
 class _Markers:
@@ -123,7 +161,7 @@ class Prepared:
             c if s is None else _adapt(arguments[s[0]] if s[1] is None else arguments[s[0]][s[1]])
             for s, c in zip(slots, constants)
         ]
-        with connection.cursor() as cur:
+        with cursor() as cur:
             cur.execute(sql, params)
             rows = cur.fetchall()
         if converters:

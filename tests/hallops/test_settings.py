@@ -35,3 +35,17 @@ def test_production_with_its_own_key_starts():
 def test_the_embedded_demo_and_a_debug_run_keep_the_built_in_key():
     assert start().returncode == 0  # SQLite: make demo
     assert start(DATABASE_URL=PG, HALLOPS_DEBUG="1").returncode == 0
+
+
+def test_hot_statements_are_prepared_on_postgresql_unless_turned_off():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HALLOPS_") and k not in ("DATABASE_URL",)}
+
+    def threshold(**env):
+        out = subprocess.run([sys.executable, "manage.py", "shell", "-c", show], cwd=ROOT, capture_output=True, text=True,
+                             env={**clean, "DATABASE_URL": PG, "HALLOPS_DEBUG": "1", **env})
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip().splitlines()[-1]
+
+    assert threshold() == str(2**31 - 1)  # only where hallops.core.prepared.cursor asks
+    assert threshold(HALLOPS_DB_PREPARE="0") == "None"

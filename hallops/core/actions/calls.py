@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from .. import announcement, events, order
+from .. import announcement, events, order, prepared
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
@@ -66,7 +66,7 @@ def _probe_and_claim(window, day, bounds, staff_id):
     join = f"JOIN {sv} sv ON sv.id = c.service_id"
     claim = [order._params(bounds.now)[0], window.pk, staff_id]
     taken_meanwhile = []
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         for _attempt in range(MAX_PROBES):
             probe = order.probe_sql(len(taken_meanwhile), select=_SELECT, join=join)
             params = order.probe_params(window.pk, day, bounds, taken_meanwhile)
@@ -154,7 +154,7 @@ def _change_current(window, set_sql, params, statuses, *, unless="", unless_para
     if free_window_at is not None and connection.vendor == "postgresql":
         sql = f"WITH w AS (UPDATE {w} SET state = 'open', state_since = %s WHERE id = %s) {sql}"
         args = [order._params(free_window_at)[0], window.pk, *args]
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(sql, order._params(*args))
         row = cur.fetchone()
     if row is None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .. import events
+from .. import events, prepared
 from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid, NotFound
@@ -57,7 +57,7 @@ def _take_number(ticket, prefix) -> None:
     columns = ", ".join(f'"{f.column}"' for f in fields)
     values = [f.get_db_prep_save(getattr(ticket, f.attname), connection) for f in fields]
     number = "(SELECT %s || CASE WHEN last < 1000 THEN lpad(last::text, 3, '0') ELSE last::text END FROM c)"
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(
             f"WITH c AS ({_counter_upsert()}) INSERT INTO {Ticket._meta.db_table} ({columns}, number) "
             f"VALUES ({', '.join(['%s'] * len(fields))}, {number}) RETURNING number",

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
 
 from hallops.core.clock import local_day
@@ -112,3 +113,39 @@ def test_joined_rows_come_with_what_select_related_would_cache(hall, service_a, 
         assert c.staff is None and c.hall.pk == hall.pk
     with transaction.atomic(), pytest.raises(Window.DoesNotExist):
         locked_window(Window(pk=empty.pk + 1000))
+
+
+SHAPE = "\"number\" AS \"number\", \"core_ticket\".\"queue_at\" AS \"queue_at\""
+
+
+def _prepared_on_server(fragment):
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
+        return cur.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side preparation is PostgreSQL's")
+def test_on_postgresql_a_hot_statement_is_prepared_once_and_reused(hall, service_a, line, django_assert_num_queries):
+    prepared = Prepared(lambda hall_id, day: Ticket.objects.filter(hall_id=hall_id, day=day)
+                        .order_by("number").values_list("number", "queue_at"))
+    day = line[0].day
+    before = _prepared_on_server(SHAPE)
+    first = prepared.rows(hall_id=hall.pk, day=day)
+    with django_assert_num_queries(1) as captured:
+        again = prepared.rows(hall_id=hall.pk, day=day)
+    assert first == again == [(t.number, t.queue_at) for t in sorted(line, key=lambda t: t.number)]
+    assert _prepared_on_server(SHAPE) == before + 1
+    assert str(hall.pk) in captured.captured_queries[0]["sql"]  # the log shows the values, not $1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side preparation is PostgreSQL's")
+def test_with_preparation_off_statements_go_as_django_sends_them(hall, line):
+    connection.ensure_connection()
+    threshold, connection.connection.prepare_threshold = connection.connection.prepare_threshold, None
+    try:
+        prepared = Prepared(lambda code: Hall.objects.filter(code=code).values_list("name"))
+        before = _prepared_on_server('"core_hall"."name"')
+        assert prepared.rows(code=hall.code) == [(hall.name,)]
+        assert _prepared_on_server('"core_hall"."name"') == before
+    finally:
+        connection.connection.prepare_threshold = threshold
