@@ -11,7 +11,7 @@ from hallops.core.errors import NotFound
 from hallops.core.lookups import hall_by_code
 from hallops.core.models import Channel, Hall
 from hallops.core.read.load import hall_load
-from hallops.core.read.services import catalogue, service_by_code
+from hallops.core.read.services import catalogue, service_and_hall
 from hallops.core.read.tickets import issued
 
 from .auth import actor_of
@@ -46,10 +46,10 @@ def list_services(request, hall: str):
              summary="Take a number (kiosk device or staff of the hall)")
 def issue(request, hall: str, payload: IssueIn):
     actor = actor_of(request)
-    hall = hall_by_code(hall)
+    service = service_and_hall(hall, payload.service)
+    hall = service.hall if service is not None else hall_by_code(hall)  # which of the two is unknown
     actors.authorize_issue(actor, hall.pk)
     throttle_issue(request, actor)
-    service = service_by_code(hall, payload.service)
     if service is None:
         raise NotFound(_("本大厅没有该事项"), code="service_not_found")
     channel = payload.channel or (Channel.KIOSK if actor.device is not None else Channel.STAFF)

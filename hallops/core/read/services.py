@@ -8,7 +8,7 @@ from ..clock import is_open, local_day
 from ..clock import now as clock_now
 from ..estimates import service_figures
 from ..models import Service
-from ..prepared import Joined, Prepared
+from ..prepared import Joined
 from .projection import Field, Projection
 
 # Read with select_related("zone", "department").
@@ -48,8 +48,6 @@ CATALOGUE_ROW = SERVICE.extend(
 
 _ACTIVE = Joined(lambda hall_id: Service.objects.filter(hall_id=hall_id, active=True),
                  model=Service, related=("zone", "department"))
-_BY_CODE = Prepared(lambda hall_id, code: Service.objects.filter(hall_id=hall_id, code=code)
-                    .values_list(*Prepared.fields(Service))[:1], model=Service)
 
 
 def active_services(hall):
@@ -57,9 +55,14 @@ def active_services(hall):
     return _ACTIVE.objects(hall_id=hall.pk)
 
 
-def service_by_code(hall, code: str) -> Service | None:
-    """The hall's matter with this code (active or not: issuing says why it refuses one)."""
-    return _BY_CODE.first(hall_id=hall.pk, code=code)
+_WITH_HALL = Joined(lambda hall, code: Service.objects.filter(hall__code=hall, code=code),
+                   model=Service, related=("hall",))
+
+
+def service_and_hall(hall_code: str, code: str) -> Service | None:
+    """The matter with its hall (service.hall), named by the two codes a kiosk sends: one read where
+    the hall and then its matter took two. None when either is unknown."""
+    return _WITH_HALL.first(hall=str(hall_code), code=str(code))
 
 
 def catalogue(hall, now=None) -> list[dict]:
