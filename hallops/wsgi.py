@@ -14,10 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallops.settings")
 django_application = get_wsgi_application()
 
-from hallops.core import events  # noqa: E402  (models load only after Django is set up)
-
-# Worker threads have no event loop; each keeps one for its sends to Redis (hallops.core.events).
-events.keep_a_loop_per_thread()
+# Worker threads have no event loop: each keeps one for its sends to Redis (hallops.core.events.run_layer).
 
 
 def _ip(value):

@@ -9,11 +9,13 @@ a change that was rolled back, and a screen that missed a message replays it fro
 import asyncio
 import json
 import logging
+import os
 import threading
+import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
@@ -163,32 +165,61 @@ def check_payload(type: str, payload: dict) -> None:
         log.exception("hall event %s recorded with a payload that does not match its schema", type)
 
 
-# Under daphne, async_to_sync hands a send to the server's event loop and its Redis pool. A WSGI
-# worker thread (gunicorn gthread, hallops.wsgi) has no loop: async_to_sync would start a thread and
-# a loop for every send, and channels_redis, whose pool belongs to one loop, opens a Redis connection
-# for it and closes it with the loop. Not a leak, but one TCP connect per event (200 publishes: 200
-# connections accepted) and about 18 ms of a worker thread each instead of 2 on this project's
-# 2-core bench box. So hallops.wsgi turns on one loop per thread, kept for the thread's life, and
-# with it one pooled Redis connection per thread.
-_loop_per_thread = False
+# Under daphne, a view runs in a thread of the server's (sync_to_async), and its sends are handed to
+# the server's event loop and its Redis pool (run_layer). A thread that works for no event loop (a
+# gunicorn gthread worker, hallops.wsgi; a management command such as the patrol agent or a sweep)
+# has none: asgiref's async_to_sync would start a thread and a loop for every send, and
+# channels_redis, whose pool belongs to one loop, would open a Redis connection for it and close it
+# with the loop (one TCP connect per event, about 18 ms of the thread each instead of 2 on the 2-core
+# bench box). Such a thread keeps one loop for its life instead, and with it one pooled connection.
 _thread = threading.local()
 
 
-def keep_a_loop_per_thread() -> None:
-    """Called by hallops.wsgi: send to the channel layer on a loop each thread keeps."""
-    global _loop_per_thread
-    _loop_per_thread = True
+def _server_loop():
+    """The event loop this thread works for, as asgiref finds it, or None."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None)
 
 
 def run_layer(send, *args) -> None:
-    """Run a channel layer call (group_send, send) from synchronous code."""
-    if not _loop_per_thread:
-        async_to_sync(send)(*args)
+    """Run a channel layer call (group_send, send) from synchronous code.
+
+    In a server's thread the call is handed to the server's loop, where one task per loop sends in
+    the order handed over, and the thread goes on: a view answers without waiting for Redis (several
+    round trips per group message), and screens get the events a moment after the reply. A send
+    that fails is logged there; clients recover the events from the log (resume, ping, gap replay).
+    Elsewhere the call runs to its end on the thread's own loop.
+    """
+    server = _server_loop()
+    if server is not None and server.is_running():
+        server.call_soon_threadsafe(_hand_over, server, send, args)
         return
     loop = getattr(_thread, "loop", None)
-    if loop is None:
+    if loop is None or loop.is_closed():
         loop = _thread.loop = asyncio.new_event_loop()
     loop.run_until_complete(send(*args))
+
+
+_senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue]" = weakref.WeakKeyDictionary()
+
+
+def _hand_over(loop, send, args) -> None:
+    queue = _senders.get(loop)
+    if queue is None:
+        queue = _senders[loop] = asyncio.Queue()
+        loop.create_task(_send_in_order(queue))
+    queue.put_nowait((send, args))
+
+
+async def _send_in_order(queue) -> None:
+    while True:
+        send, args = await queue.get()
+        try:
+            await send(*args)
+        except Exception:
+            log.exception("channel layer %s to %s failed; clients recover it from the event log",
+                          getattr(send, "__name__", "send"), args[0] if args else "?")
 
 
 def publish_all(hall_id, messages: list[dict]) -> None:

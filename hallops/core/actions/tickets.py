@@ -67,12 +67,6 @@ def _take_number(ticket, prefix) -> None:
     ticket._state.adding, ticket._state.db = False, connection.alias
 
 
-def counted_against_quota(**filters):
-    """Tickets that use a place of a matter's daily quota: every number issued today except the
-    cancelled ones (a cancelled number frees its place) and transfers (the same citizen again)."""
-    return Ticket.objects.filter(transferred_from__isnull=True, **filters).exclude(status=TicketStatus.CANCELLED)
-
-
 def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIOSK, actor=None,
                  now=None, appointment=None) -> IssueResult:
     """Take a number for a matter: A001 … A999, A1000, restarting at local midnight."""

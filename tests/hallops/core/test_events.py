@@ -257,3 +257,37 @@ def test_events_since_replays_the_log_in_order(hall, service_a, clock):
         issue(hall, service_a, clock)
     assert [e.seq for e in events.events_since(hall.pk, 2)] == [3, 4, 5]
     assert [e.seq for e in events.events_since(hall.pk, 0, limit=2)] == [1, 2]
+
+
+def test_a_thread_of_no_server_keeps_one_loop_for_its_sends_and_a_server_thread_uses_the_server_s():
+    import threading
+
+    loops = []
+
+    async def send(tag):
+        loops.append((tag, asyncio.get_running_loop()))
+
+    def plain_thread():  # a management command, a gunicorn worker thread
+        events.run_layer(send, "plain")
+        events.run_layer(send, "plain")
+
+    t = threading.Thread(target=plain_thread)
+    t.start()
+    t.join()
+
+    async def server():  # daphne: the view runs in a thread of the server's loop
+        def view():
+            events.run_layer(send, "server 1")
+            events.run_layer(send, "server 2")
+            return len(loops)  # the view goes on at once: the loop sends once it has the thread back
+
+        sent_by_then = await sync_to_async(view)()
+        await asyncio.sleep(0.05)
+        return asyncio.get_running_loop(), sent_by_then
+
+    server_loop, sent_by_then = async_to_sync(server)()
+    assert [tag for tag, _ in loops] == ["plain", "plain", "server 1", "server 2"]  # in the order handed over
+    (_, first), (_, second), (_, from_view), _ = loops
+    assert first is second and not first.is_running()  # kept, not one per send
+    assert from_view is server_loop and from_view is not first
+    assert sent_by_then == 2
