@@ -110,8 +110,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI, persistent connections (CONN_MAX_AGE) leak one per worker thread until
     # PostgreSQL refuses clients; a psycopg pool bounds them per process instead.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # The pool checks a connection before handing it out (psycopg_pool's check_connection): one the
-    # server killed (restart, failover, pg_terminate_backend) is replaced instead of failing a request.
+    # The pool checks a connection before handing it out: one the server killed (restart, failover,
+    # pg_terminate_backend) is replaced instead of failing a request. The check costs no round trip
+    # (hallops.dbcheck, through the backend hallops.postgresql).
+    DATABASES["default"]["ENGINE"] = "hallops.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("HALLOPS_DB_POOL_MIN", default=2),
@@ -132,7 +134,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HALLOPS_MAX_BODY_BYTES", default=2_621_44
 # Production is PostgreSQL with debug off: sessions, CSRF tokens and password resets signed with a
 # key that is in the source would be forgeable by anyone, so refuse to start. The embedded default
 # (SQLite, `make demo`) keeps the built-in key.
-if (DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DEBUG
+if (DATABASES["default"]["ENGINE"] == "hallops.postgresql" and not DEBUG
         and SECRET_KEY in (BUILTIN_SECRET_KEY, "")):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -46,3 +46,26 @@ def test_a_request_after_the_server_killed_the_pools_connections_succeeds(postgr
         assert response.status_code == 200, response.content
         assert response.json()[0]["code"] == "xicheng"
         connection.close()
+
+
+def test_a_healthy_idle_connection_is_handed_out_without_a_round_trip(postgres, client, monkeypatch):
+    from psycopg_pool import ConnectionPool
+
+    from hallops import dbcheck
+    from tests.factories import make_hall
+
+    make_hall("xicheng")
+    assert client.get("/api/v1/halls/").status_code == 200
+    connection.close()
+    assert connection.pool._check is dbcheck.check
+    full_checks = []
+    original = ConnectionPool.check_connection
+    monkeypatch.setattr(ConnectionPool, "check_connection",
+                        staticmethod(lambda conn: (full_checks.append(conn), original(conn))))
+    for _ in range(3):
+        assert client.get("/api/v1/halls/").status_code == 200
+        connection.close()
+    assert full_checks == []  # nothing waited on the socket: no empty query sent
+    kill_every_connection()
+    assert client.get("/api/v1/halls/").status_code == 200
+    assert full_checks  # the killed one said goodbye: checked in full, and replaced
