@@ -11,11 +11,10 @@ import json
 import logging
 import os
 import threading
-import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from asgiref.sync import SyncToAsync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
@@ -183,43 +182,21 @@ def _server_loop():
 
 
 def run_layer(send, *args) -> None:
-    """Run a channel layer call (group_send, send) from synchronous code.
+    """Run a channel layer call (group_send, send) from synchronous code, to its end.
 
-    In a server's thread the call is handed to the server's loop, where one task per loop sends in
-    the order handed over, and the thread goes on: a view answers without waiting for Redis (several
-    round trips per group message), and screens get the events a moment after the reply. A send
-    that fails is logged there; clients recover the events from the log (resume, ping, gap replay).
-    Elsewhere the call runs to its end on the thread's own loop.
+    In a server's thread it runs on the server's loop (async_to_sync), and the view waits for it.
+    Handing it over without waiting was measured (docs/performance.md): the reply came a little
+    sooner, but under 14 windows calling back to back the sends queued behind the server's HTTP
+    work and screens fell seconds behind; waiting keeps the calls paced by what Redis takes.
+    Elsewhere the call runs on the thread's own loop.
     """
-    server = _server_loop()
-    if server is not None and server.is_running():
-        server.call_soon_threadsafe(_hand_over, server, send, args)
+    if _server_loop() is not None:
+        async_to_sync(send)(*args)
         return
     loop = getattr(_thread, "loop", None)
     if loop is None or loop.is_closed():
         loop = _thread.loop = asyncio.new_event_loop()
     loop.run_until_complete(send(*args))
-
-
-_senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue]" = weakref.WeakKeyDictionary()
-
-
-def _hand_over(loop, send, args) -> None:
-    queue = _senders.get(loop)
-    if queue is None:
-        queue = _senders[loop] = asyncio.Queue()
-        loop.create_task(_send_in_order(queue))
-    queue.put_nowait((send, args))
-
-
-async def _send_in_order(queue) -> None:
-    while True:
-        send, args = await queue.get()
-        try:
-            await send(*args)
-        except Exception:
-            log.exception("channel layer %s to %s failed; clients recover it from the event log",
-                          getattr(send, "__name__", "send"), args[0] if args else "?")
 
 
 def publish_all(hall_id, messages: list[dict]) -> None:
