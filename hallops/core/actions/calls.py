@@ -37,14 +37,25 @@ _CLAIM_SET = "status = 'called', called_at = %s, window_id = %s, staff_id = %s"
 MAX_PROBES = 20
 
 
+_CONVERTERS = {}  # (model, database vendor) -> [(column index, converters, column)], found once
+
+
 def _converted(model, values):
     """Raw column values as the ORM would return them (UUIDs, datetimes and booleans on SQLite)."""
-    out = []
-    for field, value in zip(model._meta.concrete_fields, values):
-        col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
-            value = convert(value, col, connection)
-        out.append(value)
+    key = (model, connection.vendor)
+    converters = _CONVERTERS.get(key)
+    if converters is None:
+        converters = []
+        for i, field in enumerate(model._meta.concrete_fields):
+            col = field.get_col(model._meta.db_table)
+            convs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if convs:
+                converters.append((i, convs, col))
+        _CONVERTERS[key] = converters
+    out = list(values)
+    for i, convs, col in converters:
+        for convert in convs:
+            out[i] = convert(out[i], col, connection)
     return out
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q
+from django.db.models import F, Field, Q
 from django.db.models.expressions import RawSQL
 
 from .. import order
@@ -49,7 +49,7 @@ def _line(hall_id, day, served, windows):
     # microseconds (order.microseconds), exact and about ten times cheaper to read than a time
     # with its zone; SQLite's times are text either way and are converted here.
     queue_at = (RawSQL(f'(EXTRACT(EPOCH FROM "{Ticket._meta.db_table}"."queue_at") * 1000000)::bigint', [],
-                       output_field=BigIntegerField())
+                       output_field=Field())  # a plain Field: psycopg's int as it is, no converter per row
                 if connection.vendor == "postgresql" else F("queue_at"))
     return (Ticket.objects.filter(hall_id=hall_id, day=day)
             .filter(Q(status=TicketStatus.WAITING, service_id__in=served, target_window__isnull=True)
