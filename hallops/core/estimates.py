@@ -88,6 +88,16 @@ def open_windows(**where) -> dict[int, int]:
     return dict(_OPEN_WINDOWS.rows(**where))
 
 
+def open_windows_among(window_services, state_of) -> dict[int, int]:
+    """``open_windows`` from what a caller has read already: (window id, matter id) pairs and each
+    window's state (the dashboard reads both for its own rows)."""
+    out = {}
+    for window_id, service_id in window_services:
+        if state_of.get(window_id) in SERVING_STATES:
+            out[service_id] = out.get(service_id, 0) + 1
+    return out
+
+
 def open_windows_for(service) -> int:
     return open_windows(service_id=service.pk).get(service.pk, 0)
 
@@ -131,12 +141,14 @@ def day_counts(hall, day, now) -> dict[int, dict]:
     }
 
 
-def service_figures(hall, services, day, now) -> tuple[dict[int, dict], int]:
+def service_figures(hall, services, day, now, *, windows=None) -> tuple[dict[int, dict], int]:
     """Per matter of the hall: waiting, longest wait, open windows, estimated wait for a number taken
     now, and numbers issued today; and the hall's numbers issued today (every matter, active or not).
-    Three statements for any number of matters."""
+    Three statements for any number of matters; two when the caller gives the open windows per
+    matter (``open_windows_among``)."""
     counts = day_counts(hall, day, now)
-    windows = open_windows(service__hall_id=hall.pk)
+    if windows is None:
+        windows = open_windows(service__hall_id=hall.pk)
     handle = handle_seconds(services)
     none = {"waiting": 0, "longest_wait_s": 0, "issued_today": 0, "quota_used": 0}
     out = {}

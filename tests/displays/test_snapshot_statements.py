@@ -13,7 +13,7 @@ EXPECTED = {
     "pad": 6,  # seq, window (with its staff card), last finished ticket, whether it is serving
     "ticket": 8,  # ticket, seq, hall, place in line (windows, tickets, handling times)
     "console": 7,  # seq, window, current ticket, its matters, waiting tickets
-    "dashboard": 15,  # the hall's load (10, with today's bookings), devices, patrol detections, overdue cases
+    "dashboard": 14,  # the hall's load (9, with today's bookings), devices, patrol detections, overdue cases
     "waiting frame": 7,  # kiosk and hall screen refresh: as the kiosk snapshot
     "ticket.ahead frame": 8,
     "console waiting frame": 2,  # its matters, waiting tickets

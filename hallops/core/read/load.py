@@ -11,7 +11,7 @@ from django.utils import timezone
 from .. import events
 from ..clock import day_bounds, local_day
 from ..clock import now as clock_now
-from ..estimates import SERVING_STATES, service_figures, wait_level, window_stats
+from ..estimates import SERVING_STATES, open_windows_among, service_figures, wait_level, window_stats
 from ..models import Appointment, Ticket, Window, WindowService, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from ..prepared import Joined, Prepared
@@ -67,8 +67,8 @@ _WINDOWS = Joined(lambda hall_id: Window.objects.filter(hall_id=hall_id),
                   model=Window, related=("zone", "staff", "staff__staff"))
 _ACTIVE_TICKETS = Joined(lambda hall_id: Ticket.objects.filter(hall_id=hall_id, status__in=ACTIVE_STATUSES),
                          model=Ticket, related=("service",))
-_SERVICE_CODES = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id=hall_id)
-                          .values_list("window_id", "service__code"))
+_WINDOW_SERVICES = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id=hall_id)
+                            .values_list("window_id", "service_id", "service__code"))
 
 
 def hall_load(hall, now=None) -> dict:
@@ -79,11 +79,13 @@ def hall_load(hall, now=None) -> dict:
     current, codes = {}, {}
     for ticket in _ACTIVE_TICKETS.objects(hall_id=hall.pk):
         current.setdefault(ticket.window_id, ticket)  # a window has one; the first, as a prefetch had it
-    for window_id, code in _SERVICE_CODES.rows(hall_id=hall.pk):
+    served = _WINDOW_SERVICES.rows(hall_id=hall.pk)
+    for window_id, _service_id, code in served:
         codes.setdefault(window_id, []).append(code)
     stats = window_stats(hall, day)
     services = active_services(hall)
-    figures, issued_today = service_figures(hall, services, day, now)
+    open_now = open_windows_among([(w, s) for w, s, _code in served], {w.pk: w.state for w in windows})
+    figures, issued_today = service_figures(hall, services, day, now, windows=open_now)
 
     window_rows = []
     for w in windows:

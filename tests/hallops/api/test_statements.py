@@ -6,7 +6,7 @@ from tests.hallops.core.read.busy import busy_hall, statements
 
 EXPECTED = {
     "GET /halls/{hall}/services/": 5,  # hall, matters, 3 figures
-    "GET /halls/{hall}/load/": 12,  # token (with its user), hall, the load (10, with today's bookings)
+    "GET /halls/{hall}/load/": 11,  # token (with its user), hall, the load (9, with today's bookings)
     "GET /windows/{id}/": 6,  # token, window, its detail (4)
     "GET /tickets/{id}/": 4,  # ticket, place in line (windows, tickets, handling times)
 }

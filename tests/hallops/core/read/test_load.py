@@ -57,3 +57,18 @@ def test_a_transfer_is_not_counted_as_a_new_issue(hall, service_a, service_b, cl
 def test_the_load_of_an_empty_hall(hall):
     load = hall_load(hall)
     assert load["windows"] == [] and load["totals"]["waiting"] == 0 and load["seq"] == 0
+
+
+def test_the_dashboard_and_the_kiosk_count_the_same_open_windows(hall, service_a, service_b, clock):
+    from hallops.core.read.services import catalogue
+
+    windows = [open_window(hall, services, clock) for services in
+               ([service_a], [service_a, service_b], [service_b], [service_a, service_b], [service_b])]
+    issue(hall, service_a, clock)
+    actions.call_next(windows[0], now=clock.tick())  # serving
+    actions.pause_window(windows[2], now=clock.tick())  # paused
+    actions.sign_out(windows[3], now=clock.tick())  # closed
+    now = clock.tick()
+    dashboard = {s["code"]: s["open_windows"] for s in hall_load(hall, now=now)["services"]}
+    kiosk = {s["code"]: s["open_windows"] for s in catalogue(hall, now=now)}
+    assert dashboard == kiosk == {"a": 2, "b": 2}
