@@ -1,4 +1,4 @@
-"""The PostgreSQL pool's check of a connection before it is handed out (settings: the pool's ``check``).
+"""The PostgreSQL pool's check of a connection before it is handed out (installed by hallops.postgresql).
 
 psycopg_pool's own check sends an empty query: a round trip on every request that touches the
 database, about a third of a millisecond here, for news that almost never comes. A connection the

@@ -19,11 +19,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
 
-from . import event_schema
+from . import event_schema, prepared
 from .clock import now as clock_now
 from .models import EventSequence, HallEvent
-from . import prepared
-from .prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +216,8 @@ def events_since(hall_id, since: int, limit: int = 500):
     return list(HallEvent.objects.filter(hall_id=hall_id, seq__gt=since).order_by("seq")[:limit])
 
 
-_LAST_SEQ = Prepared(lambda hall_id: EventSequence.objects.filter(hall_id=hall_id).order_by().values_list("last")[:1])
+_LAST_SEQ = prepared.Prepared(
+    lambda hall_id: EventSequence.objects.filter(hall_id=hall_id).order_by().values_list("last")[:1])
 
 
 def last_seq(hall_id) -> int:

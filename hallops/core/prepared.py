@@ -3,7 +3,7 @@ the catalogue.
 
 Django builds and compiles a queryset's SQL on every evaluation: about half a millisecond of CPU per
 statement here, more than PostgreSQL takes to answer it, and on a request of eight statements more
-than all its round trips together (docs/performance.md, "Where the time goes"). A ``Prepared`` query
+than all its round trips together (docs/performance.md, issue 14's "Second round"). A ``Prepared`` query
 keeps its queryset written with the ORM, in one place, and compiles it once per database alias and
 shape; later runs send the cached SQL with the new values.
 
@@ -187,6 +187,26 @@ def _converted(row, converters):
     return tuple(row)
 
 
+_MODEL_CONVERTERS = {}  # (model, database vendor) -> [(column index, converters, column)]
+
+
+def model_values(model, values) -> tuple:
+    """A raw row of the model's concrete columns, in order, as the ORM would return it (UUIDs,
+    datetimes and booleans on SQLite), for rows read by hand-written SQL. The converters depend only
+    on the model and the database, so they are found once."""
+    key = (model, connection.vendor)
+    converters = _MODEL_CONVERTERS.get(key)
+    if converters is None:
+        converters = []
+        for i, field in enumerate(model._meta.concrete_fields):
+            col = field.get_col(model._meta.db_table)
+            convs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if convs:
+                converters.append((i, convs, col))
+        _MODEL_CONVERTERS[key] = converters
+    return _converted(values, converters) if converters else tuple(values)
+
+
 class Joined(Prepared):
     """A model and what ``select_related(*paths)`` would join to it, compiled once.
 
@@ -196,35 +216,35 @@ class Joined(Prepared):
     """
 
     def __init__(self, build, *, model, related=()):
-        self._chain = [("", model)]
-        for path in related:
-            parent = self._model_at("__".join(path.split("__")[:-1]))
-            self._chain.append((path, parent._meta.get_field(path.split("__")[-1]).related_model))
-        columns = [f"{path}__{name}" if path else name for path, m in self._chain for name in self.fields(m)]
+        # One step per model of the row, worked out once: its columns' span, where its primary key
+        # is, and the field of its parent that caches it.
+        self._steps, models, start = [], {"": model}, 0
+        for path in ("", *related):
+            parent_path, _, name = path.rpartition("__")
+            if path and parent_path not in models:
+                raise ValueError(f"Joined: {path!r} must come after its parent")
+            m = models[path] = models[parent_path]._meta.get_field(name).related_model if path else model
+            names = self.fields(m)
+            link = models[parent_path]._meta.get_field(name) if path else None
+            self._steps.append((path, parent_path, link, m, names, start, names.index(m._meta.pk.attname)))
+            start += len(names)
+        columns = [f"{path}__{name}" if path else name
+                   for path, _parent, _link, _m, names, _start, _pk in self._steps for name in names]
         super().__init__(lambda **kw: build(**kw).values_list(*columns), model=model)
-
-    def _model_at(self, path):
-        for p, m in self._chain:
-            if p == path:
-                return m
-        raise ValueError(f"Joined: {path!r} must come after its parent")
 
     def objects(self, **arguments) -> list:
         alias, out = connection.alias, []
         for row in self.rows(**arguments):
-            made, start = {}, 0
-            for path, model in self._chain:
-                names = self.fields(model)
+            made = {}
+            for path, parent_path, link, m, names, start, pk in self._steps:
                 values = row[start:start + len(names)]
-                start += len(names)
-                obj = model.from_db(alias, names, values) if values[names.index(model._meta.pk.attname)] is not None else None
-                if path:
-                    parent_path = "__".join(path.split("__")[:-1])
+                obj = m.from_db(alias, names, values) if values[pk] is not None else None
+                if link is not None:
                     parent = made[parent_path]
                     if parent is None:
-                        made[path] = None
-                        continue
-                    parent._meta.get_field(path.split("__")[-1]).set_cached_value(parent, obj)
+                        obj = None
+                    else:
+                        link.set_cached_value(parent, obj)
                 made[path] = obj
             out.append(made[""])
         return out

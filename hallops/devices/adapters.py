@@ -110,8 +110,11 @@ def printer_for_kiosk(kiosk: Device) -> Device | None:
     # A hall has a handful of printers: read them all in one statement and choose here.
     name = (kiosk.options or {}).get("printer")
     printers = _DRIVEN_PRINTERS.objects(hall_id=kiosk.hall_id)
-    named = [p for p in printers if name and p.name == name]
-    return (named or [p for p in printers if (p.options or {}).get("kiosk") == kiosk.name] or [None])[0]
+    if name:
+        for printer in printers:
+            if printer.name == name:
+                return printer
+    return next((p for p in printers if (p.options or {}).get("kiosk") == kiosk.name), None)
 
 
 def on_issued(event, actor):

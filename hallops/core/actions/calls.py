@@ -37,33 +37,11 @@ _CLAIM_SET = "status = 'called', called_at = %s, window_id = %s, staff_id = %s"
 MAX_PROBES = 20
 
 
-_CONVERTERS = {}  # (model, database vendor) -> [(column index, converters, column)], found once
-
-
-def _converted(model, values):
-    """Raw column values as the ORM would return them (UUIDs, datetimes and booleans on SQLite)."""
-    key = (model, connection.vendor)
-    converters = _CONVERTERS.get(key)
-    if converters is None:
-        converters = []
-        for i, field in enumerate(model._meta.concrete_fields):
-            col = field.get_col(model._meta.db_table)
-            convs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-            if convs:
-                converters.append((i, convs, col))
-        _CONVERTERS[key] = converters
-    out = list(values)
-    for i, convs, col in converters:
-        for convert in convs:
-            out[i] = convert(out[i], col, connection)
-    return out
-
-
 def _from_row(row):
     n = len(_TICKET_COLS)
-    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, _converted(Ticket, row[:n]))
+    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, prepared.model_values(Ticket, row[:n]))
     ticket.service = Service.from_db(connection.alias, _SERVICE_COLS,
-                                     _converted(Service, row[n:n + len(_SERVICE_COLS)]))
+                                     prepared.model_values(Service, row[n:n + len(_SERVICE_COLS)]))
     return ticket
 
 
@@ -171,7 +149,7 @@ def _change_current(window, set_sql, params, statuses, *, unless="", unless_para
     if row is None:
         return None
     n = len(_TICKET_COLS)
-    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, _converted(Ticket, row[:n]))
+    ticket = Ticket.from_db(connection.alias, _TICKET_COLS, prepared.model_values(Ticket, row[:n]))
     ticket.service = Service.from_db(connection.alias, ["id", "code", "name", "prefix"], [ticket.service_id, *row[n:]])
     ticket.window = window
     return ticket

@@ -46,8 +46,8 @@ _CALLERS = Prepared(lambda hall_id: WindowService.objects.filter(window__hall_id
 
 def _line(hall_id, day, served, windows):
     # A long line is hundreds of rows each call: PostgreSQL hands queue_at over as integer
-    # microseconds (order.microseconds), exact and about ten times cheaper to read than a time
-    # with its zone; SQLite's times are text either way and are converted here.
+    # microseconds (order.microseconds), exact and several times cheaper to read than a time with
+    # its zone (docs/performance.md); SQLite's times are text either way and are converted here.
     queue_at = (RawSQL(f'(EXTRACT(EPOCH FROM "{Ticket._meta.db_table}"."queue_at") * 1000000)::bigint', [],
                        output_field=Field())  # a plain Field: psycopg's int as it is, no converter per row
                 if connection.vendor == "postgresql" else F("queue_at"))
