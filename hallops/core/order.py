@@ -91,6 +91,28 @@ def _params(*values):
             else ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in values]
 
 
+def key_sql(preference: str = f"COALESCE(p.preference, {NOT_SERVED})") -> tuple[str, ...]:
+    """``key`` in SQL, over a ticket ``c``: the same five parts, compared the same way.
+
+    ``preference``: the window's preference for c's matter, by default from its preference row
+    ``p`` (NULL when it does not serve the matter). Placeholders: ``key_params``, then those of
+    ``preference``.
+    """
+    return (
+        f"CASE WHEN c.queue_at <= %s THEN 0 WHEN c.rank = {APPOINTMENT_RANK} AND c.queue_at > %s THEN 2 ELSE 1 END",
+        "CASE WHEN c.queue_at <= %s THEN 0 ELSE c.rank END",
+        f"CASE WHEN c.queue_at <= %s THEN 0 WHEN c.queue_at <= %s THEN {STARVING} "
+        f"WHEN c.target_window_id = %s THEN {TRANSFERRED} ELSE {preference} END",
+        "c.queue_at",
+        "c.id",
+    )
+
+
+def key_params(bounds: Bounds, window_id) -> list:
+    return [bounds.overdue_before, bounds.now, bounds.overdue_before,
+            bounds.overdue_before, bounds.starve_before, window_id]
+
+
 def probe_sql(exclude: int = 0, select: str = "c.id", join: str = "") -> str:
     """SELECT the id of the ticket a window calls next: every queue head, sorted by the key above.
 
@@ -111,12 +133,7 @@ WHERE c.id IN (
   UNION ALL
   SELECT ({head} h.target_window_id = %s {order}) FROM ({ranks}) q
 )
-ORDER BY
-  CASE WHEN c.queue_at <= %s THEN 0 WHEN c.rank = {APPOINTMENT_RANK} AND c.queue_at > %s THEN 2 ELSE 1 END,
-  CASE WHEN c.queue_at <= %s THEN 0 ELSE c.rank END,
-  CASE WHEN c.queue_at <= %s THEN 0 WHEN c.queue_at <= %s THEN {STARVING}
-       WHEN c.target_window_id = %s THEN {TRANSFERRED} ELSE COALESCE(p.preference, {NOT_SERVED}) END,
-  c.queue_at, c.id
+ORDER BY {", ".join(key_sql())}
 LIMIT 1"""
 
 
@@ -126,9 +143,7 @@ def probe_params(window_id, day, bounds: Bounds, exclude=()) -> list:
         window_id,
         *head, window_id,
         *head, window_id,
-        bounds.overdue_before, bounds.now,
-        bounds.overdue_before,
-        bounds.overdue_before, bounds.starve_before, window_id,
+        *key_params(bounds, window_id),
     )
 
 

@@ -19,8 +19,18 @@ appointments due, transfers, starvation and the bound on every wait). Precisely:
   the tickets it calls before this one; handling times are the rolling average per matter
   (hallops.core.estimates).
 
-Three grouped queries whatever the number of matters, windows and waiting tickets: the windows and
-their matters; the waiting tickets they may call and their current tickets; recent handling times.
+How it is computed, in three statements whatever the number of matters, windows and waiting tickets:
+the windows and their matters; then the line; then recent handling times.
+
+* Usually the windows that can call the ticket see the same queues (the same matters with the same
+  preferences, and no ticket transferred to one of them). Then every one of them calls the smallest
+  key left, the tickets go in key order, and the k-th goes to the (k mod n)-th window of the turn:
+  the database counts the tickets whose key (``order.key_sql``, the probe's own) is below the
+  ticket's, and groups by matter those that fall to its window. The cost is one statement that
+  reads the line in the database, not over the wire, so issuing stays flat as the line grows.
+* Otherwise (windows with different preferences, a ticket transferred to one of them), the waiting
+  tickets they may call are read and the windows take their turns here (``_with_heaps``); a
+  transferred ticket noticed only by the count costs one statement more.
 """
 
 import heapq
@@ -28,11 +38,15 @@ from collections import deque
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from datetime import UTC
+from functools import lru_cache
+
 from django.db import connection
 from django.db.models import F, Field, Q
 from django.db.models.expressions import RawSQL
+from django.utils.dateparse import parse_datetime
 
-from .. import order
+from .. import order, prepared
 from ..clock import local_day
 from ..clock import now as clock_now
 from ..estimates import SERVING_STATES, handle_seconds
@@ -70,107 +84,137 @@ class Position:
     window_id: int | None  # the window expected to call the ticket (None: no window serves it)
 
 
-def position(ticket, *, hall=None, now=None) -> Position | None:
-    """Place in line of a waiting ticket (saved, or built but not yet saved when issuing); None otherwise."""
-    return positions([ticket], hall=hall or ticket.hall, now=now)[ticket.pk]
-
-
 def ahead_and_wait(ticket, *, hall=None, now=None) -> tuple[int, int] | tuple[None, None]:
     """(people ahead, estimated wait in seconds) while the ticket waits; (None, None) once it does not."""
-    place = position(ticket, hall=hall, now=now) if ticket.status == TicketStatus.WAITING else None
+    place = position(ticket, hall=hall, now=now)
     return (None, None) if place is None else (place.ahead, place.estimated_wait_s)
 
 
-def positions(tickets, *, hall, now=None) -> dict:
-    """``position`` of many tickets of one hall (e.g. a new ticket of each matter, for the kiosk's
-    list), keyed by ticket id, in the same three queries whatever their number."""
+def position(ticket, *, hall=None, now=None) -> Position | None:
+    """Place in line of a waiting ticket (saved, or built but not yet saved when issuing); None otherwise."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    hall = hall or ticket.hall
     now = now or clock_now()
-    tickets = list(tickets)
-    rows = _CALLERS.rows(hall_id=hall.pk)
     prefs, state, expected = {}, {}, {}
-    for window_id, window_state, service_id, preference, minutes in rows:
+    for window_id, window_state, service_id, preference, minutes in _CALLERS.rows(hall_id=hall.pk):
         prefs.setdefault(window_id, {})[service_id] = preference
         state[window_id] = window_state
         expected[service_id] = minutes * 60
-    callers_of = {}
-    for t in tickets:
-        if t.status != TicketStatus.WAITING:
-            continue
-        if t.target_window_id is not None:
-            callers = [t.target_window_id]
-            prefs.setdefault(t.target_window_id, {})
-        else:
-            serving = [w for w, p in prefs.items() if t.service_id in p]
-            callers = sorted(w for w in serving if state[w] in SERVING_STATES) or sorted(serving)
-        if not callers:
-            # Nobody serves the matter yet: the place in its own queues, as if one window did.
-            callers = [("nobody", t.service_id)]
-            prefs[callers[0]] = {t.service_id: 0}
-        callers_of[t.pk] = callers
-        if t.service_id not in expected:
-            expected[t.service_id] = t.service.expected_minutes * 60
-    if not callers_of:
-        return {t.pk: None for t in tickets}
+    if ticket.target_window_id is not None:
+        callers = [ticket.target_window_id]
+        prefs.setdefault(ticket.target_window_id, {})
+    else:
+        serving = [w for w, p in prefs.items() if ticket.service_id in p]
+        callers = sorted(w for w in serving if state[w] in SERVING_STATES) or sorted(serving)
+    if not callers:
+        # Nobody serves the matter yet: the place in its own queues, as if one window did.
+        callers = [("nobody", ticket.service_id)]
+        prefs[callers[0]] = {ticket.service_id: 0}
+    if ticket.service_id not in expected:
+        expected[ticket.service_id] = ticket.service.expected_minutes * 60
+    bounds = order.Bounds.of(hall, now)
+    windows = sorted(w for w in callers if isinstance(w, int))
+    served = sorted({s for w in callers for s in prefs[w]})
 
-    all_callers = {w for callers in callers_of.values() for w in callers}
-    served = {s for w in all_callers for s in prefs[w]}
-    windows = [w for w in all_callers if isinstance(w, int)]
-    rows = _LINE.rows(hall_id=hall.pk, day=local_day(now), served=sorted(served), windows=sorted(windows))
+    def handling(services):
+        return handle_seconds([SimpleNamespace(pk=s, expected_minutes=expected.get(s, 600) / 60)
+                               for s in set(services) | set(served)])
+
+    if ticket.target_window_id is None and all(prefs[w] == prefs[callers[0]] for w in callers[1:]):
+        counted = _count_in_turns(hall, ticket, callers, prefs[callers[0]], served, windows, bounds)
+        if counted is not None:
+            ahead, at_its_turn, current = counted
+            handle = handling(s for s, _w, _since in current)
+            window = callers[ahead % len(callers)]
+            wait = _left_of_current(current, handle, now).get(window, 0.0) + sum(
+                n * handle.get(s, 0) for s, n in at_its_turn.items())
+            return Position(ahead=ahead, estimated_wait_s=int(round(wait)),
+                            window_id=window if isinstance(window, int) else None)
+
+    rows = _LINE.rows(hall_id=hall.pk, day=local_day(now), served=served, windows=windows)
     if rows and not isinstance(rows[0][3], int):
         rows = [(*r[:3], order.microseconds(r[3]), *r[4:]) for r in rows]
-    stored = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
-    stored_ids = {r[0] for r in stored}
-    handle = handle_seconds([SimpleNamespace(pk=s, expected_minutes=expected.get(s, 600) / 60)
-                             for s in {r[1] for r in rows} | served])
-    busy_now = {}
-    for _id, service_id, *_, status, window_id, called_at, started_at in rows:
-        if status != TicketStatus.WAITING:
-            at_it = (now - (started_at or called_at or now)).total_seconds()
-            busy_now[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
-    bounds = order.Bounds.of(hall, now).in_microseconds()
-
-    out = {}
-    for t in tickets:
-        callers = callers_of.get(t.pk)
-        if callers is None:
-            out[t.pk] = None
-            continue
-        waiting = stored if t.pk in stored_ids else [
-            *stored, (t.pk, t.service_id, t.rank, order.microseconds(t.queue_at), t.target_window_id)]  # being issued
-        busy = {w: busy_now.get(w, 0.0) for w in callers}
-        ahead, window_id = _simulate(waiting, t.pk, callers, prefs, bounds, handle, busy)
-        out[t.pk] = Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))),
-                             window_id=window_id if isinstance(window_id, int) else None)
-    return out
+    waiting = [r[:5] for r in rows if r[5] == TicketStatus.WAITING]
+    if ticket.pk not in {r[0] for r in waiting}:  # being issued
+        waiting.append((ticket.pk, ticket.service_id, ticket.rank, order.microseconds(ticket.queue_at),
+                        ticket.target_window_id))
+    # Columns: id, service, rank, queue_at, target window, status, window, called_at, started_at.
+    current = [(r[1], r[6], r[8] or r[7]) for r in rows if r[5] != TicketStatus.WAITING]
+    handle = handling(r[1] for r in rows)
+    left = _left_of_current(current, handle, now)
+    busy = {w: left.get(w, 0.0) for w in callers}
+    ahead, window_id = _with_heaps(waiting, ticket.pk, callers, prefs, bounds.in_microseconds(), handle, busy)
+    return Position(ahead=ahead, estimated_wait_s=int(round(busy.get(window_id, 0.0))),
+                    window_id=window_id if isinstance(window_id, int) else None)
 
 
-def _simulate(waiting, target_id, callers, prefs, bounds, handle, busy):
-    if _alike(waiting, callers, prefs):
-        return _in_turns(waiting, target_id, callers, prefs, bounds, handle, busy)
-    return _with_heaps(waiting, target_id, callers, prefs, bounds, handle, busy)
+def _left_of_current(current, handle, now) -> dict:
+    """Per window, the seconds its current ticket is expected to take still: (matter, window, since)."""
+    left = {}
+    for service_id, window_id, since in current:
+        if isinstance(since, str):  # SQLite hands its text back from raw SQL
+            since = parse_datetime(since).replace(tzinfo=UTC)
+        at_it = (now - (since or now)).total_seconds()
+        left[window_id] = max(0.0, handle.get(service_id, 0) - at_it)
+    return left
 
 
-def _alike(waiting, callers, prefs) -> bool:
-    """Whether every caller sees the same queues in the same order: the same matters with the same
-    preferences, and no ticket transferred to one of them (which only that one may call)."""
-    first = prefs[callers[0]]
-    if any(prefs[w] != first for w in callers[1:]):
-        return False
-    mine = set(callers)
-    return not any(row[4] in mine for row in waiting)
+@lru_cache
+def _turn_sql(served: int, windows: int) -> str:
+    """The count of ``_count_in_turns``; placeholders in the order ``_count_in_turns`` gives them."""
+    t = Ticket._meta.db_table
+    # The callers' preferences are values of the statement, not a join: one row each, read already.
+    preference = f"CASE c.service_id {' '.join(['WHEN %s THEN %s'] * served)} ELSE {order.NOT_SERVED} END"
+    k1, k2, k3, q, i = order.key_sql(preference)
+    active = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
+    of_windows = ", ".join(["%s"] * windows) or "NULL"
+    # PostgreSQL types a UNION's columns pairwise from the left: the first branch names them.
+    return f"""
+WITH r AS (
+  SELECT c.service_id AS s, {k1} AS k1, {k2} AS k2, {k3} AS k3, {q} AS q, {i} AS i FROM {t} c
+  WHERE c.hall_id = %s AND c.day = %s AND c.status = 'waiting' AND c.target_window_id IS NULL
+    AND c.service_id IN ({", ".join(["%s"] * served)})
+), k AS (
+  SELECT s, ROW_NUMBER() OVER (ORDER BY k1, k2, k3, q, i) - 1 AS n FROM r WHERE (k1, k2, k3, q, i) < (%s, %s, %s, %s, %s)
+), total AS (SELECT COUNT(*) AS ahead FROM k)
+SELECT 0, total.ahead, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS TIMESTAMP WITH TIME ZONE) FROM total
+UNION ALL
+SELECT 1, COUNT(*), k.s, NULL, NULL FROM k, total WHERE k.n %% %s = total.ahead %% %s GROUP BY k.s
+UNION ALL
+SELECT 2, NULL, a.service_id, a.window_id, COALESCE(a.started_at, a.called_at) FROM {t} a
+  WHERE a.hall_id = %s AND a.day = %s AND a.status IN ({active}) AND a.window_id IN ({of_windows})
+UNION ALL
+SELECT 3, NULL, NULL, b.target_window_id, NULL FROM {t} b
+  WHERE b.hall_id = %s AND b.day = %s AND b.status = 'waiting' AND b.target_window_id IN ({of_windows})"""
 
 
-def _in_turns(waiting, target_id, callers, prefs, bounds, handle, busy):
-    """``_with_heaps`` when the callers are alike: each of them calls the smallest key left, so the
-    tickets go in key order, the k-th to the (k mod n)-th caller of the turn, and none drops out
-    before the target (every caller may call it)."""
-    first, w0 = prefs[callers[0]], callers[0]
-    mine = sorted((_key(bounds, w0, first, row), row) for row in waiting
-                  if row[4] is None and row[1] in first)
-    ahead = next(i for i, (_k, row) in enumerate(mine) if row[0] == target_id)
-    window = callers[ahead % len(callers)]
-    busy[window] += sum(handle.get(row[1], 0) for _k, row in mine[ahead % len(callers):ahead:len(callers)])
-    return ahead, window
+def _count_in_turns(hall, ticket, callers, prefs, served, windows, bounds):
+    """Callers that see the same queues call in key order, so the database can count the place:
+    (tickets ahead, {matter: how many of them fall to the ticket's window}, [(matter, window, since)
+    of the callers' current tickets]); None when a ticket transferred to a caller waits, which only
+    that caller may call (then the windows take their turns in ``position``)."""
+    w0 = callers[0] if isinstance(callers[0], int) else 0  # nobody: no window has id 0
+    target = order.key(bounds, w0, prefs, service_id=ticket.service_id, rank=ticket.rank,
+                       queue_at=ticket.queue_at, target_window_id=None, id=ticket.pk)
+    day, pk = local_day(bounds.now), Ticket._meta.pk.get_db_prep_value(ticket.pk, connection)
+    params = order._params(
+        *order.key_params(bounds, w0), *(v for s in served for v in (s, prefs[s])),
+        hall.pk, day, *served,
+        *target[:4], pk,
+        len(callers), len(callers),
+        hall.pk, day, *windows,
+        hall.pk, day, *windows,
+    )
+    with prepared.cursor() as cur:
+        cur.execute(_turn_sql(len(served), len(windows)), params)
+        rows = cur.fetchall()
+    if any(kind == 3 for kind, *_ in rows):
+        return None
+    ahead = next(n for kind, n, *_ in rows if kind == 0)
+    at_its_turn = {s: n for kind, n, s, *_ in rows if kind == 1}
+    current = [(s, w, since) for kind, _n, s, w, since in rows if kind == 2]
+    return ahead, at_its_turn, current
 
 
 def _with_heaps(waiting, target_id, callers, prefs, bounds, handle, busy):

@@ -183,17 +183,3 @@ def test_the_place_shown_is_the_number_of_tickets_call_next_calls_before_it(db, 
     assert (shown.ahead, shown.window_id) == calls_before(mine, windows, now)
     assert Ticket.objects.get(pk=mine.pk).status == TicketStatus.CALLED
 
-
-def test_the_kiosk_list_gets_a_new_tickets_place_for_every_matter_in_the_same_three_queries(
-        hall, service_a, service_b, clock, django_assert_num_queries):
-    from hallops.core.read.position import positions
-
-    open_window(hall, [service_b, service_a], clock)
-    issue(hall, service_b, clock)
-    issue(hall, service_a, clock)
-    now = clock.tick()
-    new = [Ticket(hall=hall, service=s, day=local_day(now), rank=2, queue_at=now, status=TicketStatus.WAITING)
-           for s in (service_a, service_b)]
-    with django_assert_num_queries(3):
-        got = positions(new, hall=hall, now=now)
-    assert [got[t.pk].ahead for t in new] == [2, 1]
