@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from hallops.core import actions, actors
 from hallops.core.errors import Invalid
-from hallops.core.lookups import ticket_by_id, window_by_id, window_to_act_on
+from hallops.core.lookups import ticket_by_id, window_by_id, window_ref, window_to_act_on
 from hallops.core.read.queue import window_detail as detail
 from hallops.core.read.tickets import TICKET
 from hallops.core.read.windows import window_dict
@@ -26,10 +26,9 @@ ACTION_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 def _acting(request, window_id):
-    window = window_to_act_on(window_id)
+    """The window to act on, authorized by the action on the row it locks (lookups.WindowToActOn)."""
     actor = actor_of(request)
-    actors.authorize_window(actor, window)
-    return window, actor
+    return window_ref(window_id, lambda window: actors.authorize_window(actor, window)), actor
 
 
 def _ticket_reply(ticket):
@@ -91,7 +90,9 @@ def finish(request, window_id: Id, payload: FinishIn = None):
 @router.post("/{window_id}/transfer/", response={200: TicketReply, **ACTION_ERRORS},
              summary="转移: to another matter and/or window; replies with the new waiting ticket")
 def transfer(request, window_id: Id, payload: TransferIn):
-    window, actor = _acting(request, window_id)
+    # The targets are looked up in the window's hall before the action: authorized beforehand.
+    window, actor = window_to_act_on(window_id), actor_of(request)
+    actors.authorize_window(actor, window)
     service, to_window = actions.transfer_targets(window.hall_id, service_code=payload.service,
                                                   window_id=payload.window)
     return _ticket_reply(actions.transfer(window, service=service, to_window=to_window, actor=actor))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from .. import events
 from ..clock import now as clock_now
 from ..errors import Conflict, Invalid
+from ..lookups import WindowToActOn, no_such_window
 from ..models import Role, Ticket, Window, WindowState
 from ..models.ticket import ACTIVE_STATUSES
 from ..prepared import Joined
@@ -18,10 +19,12 @@ _LOCKED = Joined(lambda pk: Window.objects.select_for_update(of=("self",)).filte
 
 def locked_window(window) -> Window:
     """The window row with its hall, zone and staff card, locked for the rest of the transaction
-    (serialises actions on one window)."""
+    (serialises actions on one window). A ``WindowToActOn`` is authorized here, on that row."""
     found = _LOCKED.first(pk=window.pk)
     if found is None:
-        raise Window.DoesNotExist(f"window {window.pk} does not exist")
+        raise no_such_window()
+    if isinstance(window, WindowToActOn):
+        window.authorize(found)
     return found
 
 

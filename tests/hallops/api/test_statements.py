@@ -1,5 +1,9 @@
 """The API's read endpoints cost the same at 2 and 40 matters (token, hall, read model)."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hallops.core import actions
 from hallops.core.models import Role
 from tests.factories import make_staff, token_for
 from tests.hallops.core.read.busy import busy_hall, statements
@@ -35,3 +39,36 @@ def test_read_endpoints_cost_the_same_at_2_and_40_matters(api, db, settings):
     large = costs(api, busy_hall(matters=40, windows=12))
     assert small == large
     assert small == EXPECTED
+
+
+
+def actions_expected(vendor):
+    # Token (with its user); the window locked and authorized on that row; then the action:
+    # call-next chooses, claims and marks the window 办理中 (one statement on PostgreSQL, three on
+    # SQLite), reads the window's devices and queues the LED's text (two); start changes the current
+    # ticket and reads it back. The events: one statement on PostgreSQL, two on SQLite.
+    pg = vendor == "postgresql"
+    return {
+        "POST /windows/{id}/call-next/": 2 + (1 if pg else 3) + 3 + (1 if pg else 2),
+        "POST /windows/{id}/start/": 2 + 1 + (1 if pg else 2),
+    }
+
+
+def test_an_action_on_a_window_reads_the_window_once(api, db, settings):
+    # Authorized on the row the action locks (lookups.WindowToActOn), not read beforehand as well.
+    settings.HALLOPS = {**settings.HALLOPS, "TOKEN_CACHE_SECONDS": 0}
+    busy = busy_hall(matters=3, windows=2)
+    window, token = busy.windows[0], token_for(user=busy.staff[0])
+    actions.start(window)
+    actions.finish(window)
+
+    def sent(path):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.post(path, token=token)
+        assert response.status_code == 200 and response.json()["ticket"], response.content
+        return sum(1 for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
+
+    assert {
+        "POST /windows/{id}/call-next/": sent(f"/windows/{window.pk}/call-next/"),
+        "POST /windows/{id}/start/": sent(f"/windows/{window.pk}/start/"),
+    } == actions_expected(connection.vendor)

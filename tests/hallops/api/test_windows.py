@@ -4,7 +4,8 @@ finish, pause, resume, close, sign out, and the evaluation pad's rating."""
 import pytest
 
 from hallops.core import actions
-from hallops.core.models import DeviceKind, Evaluation, Role
+from hallops.core.events import last_seq
+from hallops.core.models import DeviceKind, Evaluation, Role, TicketStatus
 from tests.factories import make_device, make_staff, make_window, token_for
 
 
@@ -217,3 +218,17 @@ def test_rating_before_anything_was_finished_is_a_conflict(world, api):
 def test_a_rating_outside_1_to_5_is_422(world, api, level):
     response = api.post(f"/windows/{world.window.pk}/evaluations/", {"level": level}, token=world.tokens["pad"])
     assert (response.status_code, response.json()["error"]) == (422, "validation_error")
+
+
+def test_staff_signed_out_a_moment_ago_are_refused_and_nothing_is_called(world, api, staff):
+    # The check runs on the window's row as the action locks it: who is signed in there now.
+    ticket = world.issue()
+    actions.sign_out(world.window)
+    seq = last_seq(world.hall.pk)
+
+    refused = post(api, world, "call-next", staff)
+
+    assert (refused.status_code, refused.json()["error"]) == (403, "forbidden")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING
+    assert last_seq(world.hall.pk) == seq

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from hallops.core.clock import local_day
+from hallops.core.errors import NotFound
 from hallops.core.models import Hall, Ticket, TicketStatus
 from hallops.core.prepared import Prepared
 
@@ -111,7 +112,7 @@ def test_joined_rows_come_with_what_select_related_would_cache(hall, service_a, 
         assert (a.hall.code, a.zone.code, a.staff.staff.display_name) == (hall.code, with_card.zone.code, "李四")
         assert getattr(b.staff, "staff", None) is None and b.staff.pk == no_card.staff_id
         assert c.staff is None and c.hall.pk == hall.pk
-    with transaction.atomic(), pytest.raises(Window.DoesNotExist):
+    with transaction.atomic(), pytest.raises(NotFound):
         locked_window(Window(pk=empty.pk + 1000))
 
 
