@@ -168,10 +168,11 @@ if REDIS_URL and REDIS_SENTINELS:
         REDIS_HOST["password"] = _redis.password
 if REDIS_URL:
     # capacity: the core Redis layer silently drops group messages past it, so size it for
-    # a busy hall; clients that still miss something resume with ?since=SEQ.
+    # a busy hall; clients that still miss something resume with ?since=SEQ. The backend is
+    # channels_redis's, sending group messages in fewer round trips (hallops/redis_layer.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "hallops.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_HOST],
                 "capacity": env.int("HALLOPS_CHANNEL_CAPACITY", default=1500),

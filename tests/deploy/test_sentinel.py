@@ -65,7 +65,7 @@ def test_settings_turn_sentinels_into_a_channel_layer_host():
 
 
 async def test_the_channel_layer_reaches_the_master_through_sentinel(sentinel):
-    from channels_redis.core import RedisChannelLayer
+    from hallops.redis_layer import RedisChannelLayer
 
     layer = RedisChannelLayer(hosts=[{"sentinels": [("127.0.0.1", sentinel)], "master_name": "hallops", "db": 0}])
     channel = await layer.new_channel()

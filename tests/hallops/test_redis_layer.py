@@ -1,0 +1,93 @@
+"""The channel layer sends a group message in two round trips and behaves as channels_redis does:
+every member in every process gets it once, a full inbox drops it, an expired message is gone.
+
+Each scenario runs against hallops' layer and channels_redis's own, on a real Redis."""
+
+import asyncio
+import uuid
+
+import pytest
+from channels_redis.core import RedisChannelLayer as Upstream
+
+from hallops.redis_layer import RedisChannelLayer
+
+pytestmark = pytest.mark.services
+
+LAYERS = [RedisChannelLayer, Upstream]
+
+
+def make(cls, redis_url, prefix, **config):
+    return cls(hosts=[redis_url], prefix=prefix, **config)
+
+
+@pytest.fixture
+def prefix():
+    return f"hallops-test-{uuid.uuid4().hex[:8]}"
+
+
+async def received(layer, channel, timeout=0.5):
+    try:
+        return await asyncio.wait_for(layer.receive(channel), timeout)
+    except TimeoutError:
+        return None
+
+
+async def close(*layers):
+    for layer in layers:
+        await layer.flush()
+        await layer.close_pools()
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+async def test_a_group_message_reaches_every_member_of_every_process_once(cls, redis_url, prefix):
+    one, two = make(cls, redis_url, prefix), make(cls, redis_url, prefix)  # two processes
+    members = [(one, await one.new_channel()), (one, await one.new_channel()), (two, await two.new_channel())]
+    for layer, channel in members:
+        await layer.group_add("hall.1", channel)
+    outsider = await two.new_channel()
+
+    await one.group_send("hall.1", {"type": "hall.event", "seq": 7})
+
+    for layer, channel in members:
+        assert await received(layer, channel) == {"type": "hall.event", "seq": 7}
+        assert await received(layer, channel, timeout=0.1) is None
+    assert await received(two, outsider, timeout=0.1) is None
+    await close(one, two)
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+async def test_a_full_inbox_drops_the_group_message(cls, redis_url, prefix):
+    layer = make(cls, redis_url, prefix, capacity=2)
+    full, room = await layer.new_channel(), await layer.new_channel()
+    await layer.send(full, {"type": "x", "n": 1})
+    await layer.send(full, {"type": "x", "n": 2})
+    other = make(cls, redis_url, prefix, capacity=2)  # another process, its own inbox key
+    spare = await other.new_channel()
+    for layer_, channel in ((layer, full), (layer, room), (other, spare)):
+        await layer_.group_add("hall.1", channel)
+
+    await other.group_send("hall.1", {"type": "x", "n": 3})
+
+    # One inbox key per process: this process's is full (two waiting), so neither of its channels
+    # gets the message; the other process's does.
+    assert [(await received(layer, full))["n"] for _ in range(2)] == [1, 2]
+    assert await received(layer, full, timeout=0.1) is None
+    assert await received(layer, room, timeout=0.1) is None
+    assert (await received(other, spare))["n"] == 3
+    await close(layer, other)
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+async def test_an_expired_message_makes_room_for_a_new_one(cls, redis_url, prefix):
+    layer = make(cls, redis_url, prefix, expiry=2, capacity=2)
+    channel = await layer.new_channel()
+    await layer.group_add("hall.1", channel)
+    await layer.group_send("hall.1", {"type": "x", "n": 1})
+    await asyncio.sleep(1.5)
+    await layer.group_send("hall.1", {"type": "x", "n": 2})  # keeps the inbox alive
+    await asyncio.sleep(1.6)  # n=1 has expired, n=2 not yet
+
+    await layer.group_send("hall.1", {"type": "x", "n": 3})  # capacity 2: room only once n=1 is trimmed
+
+    assert [(await received(layer, channel))["n"] for _ in range(2)] == [2, 3]
+    await close(layer)
