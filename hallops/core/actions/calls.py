@@ -45,48 +45,71 @@ def _from_row(row):
     return ticket
 
 
-def _probe_and_claim(window, day, bounds, staff_id):
-    """The ticket the window calls next, claimed for it (status called), or None when none waits.
+def _claim_sql(probe, *, finishing=False):
+    """PostgreSQL: choose (``probe``), lock only the chosen row (skipping it if another window holds
+    it), claim it, and mark the window 办理中, in one statement. ``finishing`` (下一位): the same
+    statement first finishes the window's serving ticket and claims only if there was one; its row
+    comes back after the chosen one's (NULLs when nobody waits)."""
+    t, w = Ticket._meta.db_table, Window._meta.db_table
+    fin = gate = ""
+    if finishing:
+        fin = (f"fin AS (UPDATE {t} SET status = 'done', started_at = COALESCE(started_at, called_at, %s), "
+               f"finished_at = %s WHERE id = (SELECT id FROM {t} WHERE window_id = %s AND status = 'serving' "
+               f"ORDER BY called_at DESC LIMIT 1) RETURNING {_RETURNING}), ")
+        gate = " AND EXISTS (SELECT 1 FROM fin)"
+    sql = (f"WITH {fin}pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
+           f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
+           f"FOR UPDATE SKIP LOCKED){gate} RETURNING id), "
+           f"serving AS (UPDATE {w} SET state = 'serving', state_since = %s WHERE id = %s "
+           f"AND state <> 'serving' AND EXISTS (SELECT 1 FROM claimed)) ")
+    if finishing:
+        return sql + ("SELECT pick.*, EXISTS (SELECT 1 FROM claimed), fin.* "
+                      "FROM (SELECT 1) one LEFT JOIN pick ON TRUE LEFT JOIN fin ON TRUE")
+    return sql + "SELECT pick.*, EXISTS (SELECT 1 FROM claimed) FROM pick"
 
-    On PostgreSQL the same statement also marks the window 办理中 (when a ticket is claimed);
-    the caller records that change without writing it again.
+
+def _probe_and_claim(window, day, bounds, staff_id, *, finish_at=None):
+    """(the ticket the window calls next, claimed for it (status called), or None when none waits;
+    the ticket finished on the way, or None).
+
+    On PostgreSQL the same statement also marks the window 办理中 (when a ticket is claimed); the
+    caller records that change without writing it again. ``finish_at`` (PostgreSQL, 下一位): first
+    finish the window's serving ticket at that time, in the same statement; when it has none,
+    nothing is finished nor claimed, and (None, None) comes back.
     """
-    t, sv, w = Ticket._meta.db_table, Service._meta.db_table, Window._meta.db_table
-    join = f"JOIN {sv} sv ON sv.id = c.service_id"
+    join = f"JOIN {Service._meta.db_table} sv ON sv.id = c.service_id"
     claim = [order._params(bounds.now)[0], window.pk, staff_id]
-    taken_meanwhile = []
+    taken_meanwhile, finished = [], None
     with prepared.cursor() as cur:
         for _attempt in range(MAX_PROBES):
             probe = order.probe_sql(len(taken_meanwhile), select=_SELECT, join=join)
             params = order.probe_params(window.pk, day, bounds, taken_meanwhile)
             if connection.vendor == "postgresql":
-                # One round trip: choose, lock only the chosen row (skipping it if another window
-                # holds it), and claim it.
-                cur.execute(
-                    f"WITH pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
-                    f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
-                    f"FOR UPDATE SKIP LOCKED) RETURNING id), "
-                    f"serving AS (UPDATE {w} SET state = 'serving', state_since = %s WHERE id = %s "
-                    f"AND state <> 'serving' AND EXISTS (SELECT 1 FROM claimed)) "
-                    f"SELECT pick.*, EXISTS (SELECT 1 FROM claimed) FROM pick",
-                    params + claim + [claim[0], window.pk],
-                )
+                finishing = finish_at is not None and finished is None
+                before = order._params(finish_at, finish_at) + [window.pk] if finishing else []
+                cur.execute(_claim_sql(probe, finishing=finishing), before + params + claim + [claim[0], window.pk])
                 row = cur.fetchone()
+                if finishing:
+                    n = len(_TICKET_COLS) + len(_SERVICE_COLS) + 1
+                    if row[n] is None:
+                        return None, None
+                    finished = _changed_from_row(row[n:], window)
+                    row = row[:n] if row[0] is not None else None
                 if row is None:
-                    return None
+                    return None, finished
                 if row[-1]:
-                    return _from_row(row[:-1])
+                    return _from_row(row[:-1]), finished
             else:
                 cur.execute(probe, params)
                 row = cur.fetchone()
                 if row is None:
-                    return None
-                cur.execute(f"UPDATE {t} SET {_CLAIM_SET} WHERE id = %s AND status = 'waiting'",
+                    return None, None
+                cur.execute(f"UPDATE {Ticket._meta.db_table} SET {_CLAIM_SET} WHERE id = %s AND status = 'waiting'",
                             claim + [row[0]])
                 if cur.rowcount == 1:
-                    return _from_row(row)
+                    return _from_row(row), None
             taken_meanwhile.append(row[0])
-    return None
+    return None, finished
 
 
 def _mark_called(ticket, window, actor, now, *, designated=False):
@@ -146,8 +169,11 @@ def _change_current(window, set_sql, params, statuses, *, unless="", unless_para
     with prepared.cursor() as cur:
         cur.execute(sql, order._params(*args))
         row = cur.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _changed_from_row(row, window)
+
+
+def _changed_from_row(row, window):
+    """A ticket read back by ``RETURNING {_RETURNING}``: its columns, then its matter's code, name, prefix."""
     n = len(_TICKET_COLS)
     ticket = Ticket.from_db(connection.alias, _TICKET_COLS, prepared.model_values(Ticket, row[:n]))
     ticket.service = Service.from_db(connection.alias, ["id", "code", "name", "prefix"], [ticket.service_id, *row[n:]])
@@ -203,9 +229,17 @@ def call_next(window, *, actor=None, now=None):
     now = now or clock_now()
     with transaction.atomic(), events.batch():
         window = locked_window(window)
-        _ready_to_call(window, actor, now)
         staff_id = window.staff_id or getattr(getattr(actor, "user", None), "pk", None)
-        ticket = _probe_and_claim(window, local_day(now), order.Bounds.of(window.hall, now), staff_id)
+        day, bounds = local_day(now), order.Bounds.of(window.hall, now)
+        finished = None
+        if window.state == WindowState.SERVING and connection.vendor == "postgresql":
+            # 下一位: finish the matter being handled and claim the next in one statement.
+            ticket, finished = _probe_and_claim(window, day, bounds, staff_id, finish_at=now)
+            if finished is not None:
+                _record_finished(finished, window, actor, now)
+        if finished is None:
+            _ready_to_call(window, actor, now)
+            ticket, _ = _probe_and_claim(window, day, bounds, staff_id)
         if ticket is None:
             set_window_state(window, WindowState.OPEN, actor, now)  # 下一位 with nobody left
             return None

@@ -18,7 +18,7 @@ from .helpers import issue, open_window
 PINS = {  # action: (PostgreSQL, SQLite)
     "issue": (5, 7),
     "call_next": (4, 7),
-    "call_next_while_serving": (5, 7),
+    "call_next_while_serving": (4, 7),  # 下一位: on PostgreSQL the finish rides with the claim
     "recall": (4, 5),
     "start": (3, 4),
     "skip": (4, 6),
