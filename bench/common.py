@@ -87,15 +87,17 @@ def run_script(env, code: str) -> str:
 
 
 @contextmanager
-def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2"))):
+def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2")), root=ROOT):
+    """``count`` daphne processes serving the checkout at ``root`` (another tree's, to compare)."""
+    env = {**env, "PYTHONPATH": str(root)} if root != ROOT else env
     procs, ports = [], []
     try:
         for _ in range(count):
             port = free_port()
             RESULTS.mkdir(parents=True, exist_ok=True)
-            log = open(RESULTS / f"daphne-{len(procs)}.log", "w")
+            log = open(RESULTS / f"daphne-{Path(root).name}-{len(procs)}.log", "w")
             p = subprocess.Popen([str(Path(PY).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                                  "hallops.asgi:application"], env=env, cwd=ROOT,
+                                  "hallops.asgi:application"], env=env, cwd=root,
                                  stdout=log, stderr=subprocess.STDOUT)
             procs.append(p)
             ports.append(port)
