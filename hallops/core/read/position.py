@@ -122,7 +122,7 @@ def position(ticket, *, hall=None, now=None) -> Position | None:
                                for s in set(services) | set(served)])
 
     if ticket.target_window_id is None and all(prefs[w] == prefs[callers[0]] for w in callers[1:]):
-        counted = _count_in_turns(hall, ticket, callers, prefs[callers[0]], served, windows, bounds)
+        counted = _count_in_turns(ticket, callers, prefs[callers[0]], served, windows, bounds)
         if counted is not None:
             ahead, at_its_turn, current = counted
             handle = handling(s for s, _w, _since in current)
@@ -169,12 +169,17 @@ def _turn_sql(served: int, windows: int) -> str:
     k1, k2, k3, q, i = order.key_sql(preference)
     active = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
     of_windows = ", ".join(["%s"] * windows) or "NULL"
+    # No hall in the WHERE clauses: the matters and windows name it already, and with it a planner
+    # short of statistics (a table that grew since its last ANALYZE) took the (hall, day, number)
+    # index and read every ticket of the day, cancelled and done ones too: 30-110 ms a statement
+    # under 8 kiosks (bench_servers). Without it only the indexes that lead with the matter, the
+    # window or the transfer target fit, as in the call-next probe.
     # PostgreSQL types a UNION's columns pairwise from the left: the first branch names them.
     return f"""
 WITH r AS (
   SELECT c.service_id AS s, {k1} AS k1, {k2} AS k2, {k3} AS k3, {q} AS q, {i} AS i FROM {t} c
-  WHERE c.hall_id = %s AND c.day = %s AND c.status = 'waiting' AND c.target_window_id IS NULL
-    AND c.service_id IN ({", ".join(["%s"] * served)})
+  WHERE c.service_id IN ({", ".join(["%s"] * served)}) AND c.status = 'waiting' AND c.day = %s
+    AND c.target_window_id IS NULL
 ), k AS (
   SELECT s, ROW_NUMBER() OVER (ORDER BY k1, k2, k3, q, i) - 1 AS n FROM r WHERE (k1, k2, k3, q, i) < (%s, %s, %s, %s, %s)
 ), total AS (SELECT COUNT(*) AS ahead FROM k)
@@ -183,13 +188,13 @@ UNION ALL
 SELECT 1, COUNT(*), k.s, NULL, NULL FROM k, total WHERE k.n %% %s = total.ahead %% %s GROUP BY k.s
 UNION ALL
 SELECT 2, NULL, a.service_id, a.window_id, COALESCE(a.started_at, a.called_at) FROM {t} a
-  WHERE a.hall_id = %s AND a.day = %s AND a.status IN ({active}) AND a.window_id IN ({of_windows})
+  WHERE a.window_id IN ({of_windows}) AND a.status IN ({active}) AND a.day = %s
 UNION ALL
 SELECT 3, NULL, NULL, b.target_window_id, NULL FROM {t} b
-  WHERE b.hall_id = %s AND b.day = %s AND b.status = 'waiting' AND b.target_window_id IN ({of_windows})"""
+  WHERE b.target_window_id IN ({of_windows}) AND b.status = 'waiting' AND b.day = %s"""
 
 
-def _count_in_turns(hall, ticket, callers, prefs, served, windows, bounds):
+def _count_in_turns(ticket, callers, prefs, served, windows, bounds):
     """Callers that see the same queues call in key order, so the database can count the place:
     (tickets ahead, {matter: how many of them fall to the ticket's window}, [(matter, window, since)
     of the callers' current tickets]); None when a ticket transferred to a caller waits, which only
@@ -200,11 +205,11 @@ def _count_in_turns(hall, ticket, callers, prefs, served, windows, bounds):
     day, pk = local_day(bounds.now), Ticket._meta.pk.get_db_prep_value(ticket.pk, connection)
     params = order._params(
         *order.key_params(bounds, w0), *(v for s in served for v in (s, prefs[s])),
-        hall.pk, day, *served,
+        *served, day,
         *target[:4], pk,
         len(callers), len(callers),
-        hall.pk, day, *windows,
-        hall.pk, day, *windows,
+        *windows, day,
+        *windows, day,
     )
     with prepared.cursor() as cur:
         cur.execute(_turn_sql(len(served), len(windows)), params)
