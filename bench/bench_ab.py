@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_request import SETUP, Conn  # noqa: E402
+from bench_request import SETUP, Conn, one_round  # noqa: E402
 from common import daphne_servers, django_env, manage, pg_database, run_script, write_results  # noqa: E402
 
 
@@ -30,7 +30,7 @@ def main():
     ap.add_argument("--base", required=True, type=Path)
     ap.add_argument("--rounds", type=int, default=300)
     args = ap.parse_args()
-    names = ("bare", "issue", "call_next", "load", "services")
+    names = ("bare", "issue", "call_next", "load", "services")  # in this order each round
     samples = {tree: {k: [] for k in names} for tree in ("base", "this")}
     with pg_database() as db_url:
         env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
@@ -42,17 +42,7 @@ def main():
             windows = {"base": info["windows"][0], "this": info["windows"][1]}
             for i in range(args.rounds + 20):  # the first 20 rounds warm up
                 for tree in (("base", "this") if i % 2 else ("this", "base")):
-                    c, w = conns[tree], windows[tree]
-                    got = {
-                        "bare": c.req("GET", "/bench/bare/")[0],
-                        "issue": c.req("POST", "/api/v1/halls/bench/tickets/", info["kiosk"], {"service": "general"})[0],
-                    }
-                    dt, data = c.req("POST", f"/api/v1/windows/{w['id']}/call-next/", w["token"])
-                    got["call_next"] = dt
-                    if json.loads(data).get("ticket"):
-                        c.req("POST", f"/api/v1/windows/{w['id']}/start/", w["token"])
-                    got["load"] = c.req("GET", "/api/v1/halls/bench/load/", info["kiosk"])[0]
-                    got["services"] = c.req("GET", "/api/v1/halls/bench/services/")[0]
+                    got = one_round(conns[tree], info, windows[tree], names)
                     if i >= 20:
                         for k, v in got.items():
                             samples[tree][k].append(v * 1000)

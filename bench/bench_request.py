@@ -146,6 +146,33 @@ class Conn:
         return dt, data
 
 
+# What one round asks, in order: (method, path, token of the SETUP output, body); call_next is a
+# window's 下一位 followed by start when it called someone.
+REQUESTS = {
+    "bare": ("GET", "/bench/bare/", None, None),
+    "me": ("GET", "/api/v1/me/", "kiosk", None),
+    "halls": ("GET", "/api/v1/halls/", "kiosk", None),
+    "load": ("GET", "/api/v1/halls/bench/load/", "kiosk", None),
+    "services": ("GET", "/api/v1/halls/bench/services/", None, None),
+    "issue": ("POST", "/api/v1/halls/bench/tickets/", "kiosk", {"service": "general"}),
+}
+ROUND = ("bare", "me", "halls", "load", "services", "issue", "call_next")
+
+
+def one_round(c, info, window, names):
+    """Seconds each named request took on connection ``c``."""
+    got = {}
+    for name in names:
+        if name == "call_next":
+            got[name], data = c.req("POST", f"/api/v1/windows/{window['id']}/call-next/", window["token"])
+            if json.loads(data).get("ticket"):
+                c.req("POST", f"/api/v1/windows/{window['id']}/start/", window["token"])
+        else:
+            method, path, token, body = REQUESTS[name]
+            got[name] = c.req(method, path, info[token] if token else None, body)[0]
+    return got
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=300)
@@ -161,19 +188,7 @@ def main():
             conns = [Conn(p) for p in ports]
             window = info["windows"][0]
             for i in range(args.rounds + 20):  # the first 20 rounds warm up
-                c = conns[i % len(conns)]
-                got = {
-                    "bare": c.req("GET", "/bench/bare/")[0],
-                    "me": c.req("GET", "/api/v1/me/", info["kiosk"])[0],
-                    "halls": c.req("GET", "/api/v1/halls/", info["kiosk"])[0],
-                    "load": c.req("GET", "/api/v1/halls/bench/load/", info["kiosk"])[0],
-                    "services": c.req("GET", "/api/v1/halls/bench/services/")[0],
-                    "issue": c.req("POST", "/api/v1/halls/bench/tickets/", info["kiosk"], {"service": "general"})[0],
-                }
-                dt, data = c.req("POST", f"/api/v1/windows/{window['id']}/call-next/", window["token"])
-                got["call_next"] = dt
-                if json.loads(data).get("ticket"):
-                    c.req("POST", f"/api/v1/windows/{window['id']}/start/", window["token"])
+                got = one_round(conns[i % len(conns)], info, window, ROUND)
                 if i >= 20:
                     for k, v in got.items():
                         samples[k].append(v)
