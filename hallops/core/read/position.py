@@ -36,10 +36,9 @@ the windows and their matters; then the line; then recent handling times.
 import heapq
 from collections import deque
 from dataclasses import dataclass
-from types import SimpleNamespace
-
 from datetime import UTC
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import F, Field, Q
