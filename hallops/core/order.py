@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
-from .models import Ticket, TicketStatus, WindowService
+from .models import Ticket, WindowService
 
 RANKS = (0, 1, 2)  # statutory priority, appointment, normal (models.ticket.PRIORITY_RANK)
 APPOINTMENT_RANK = 1
@@ -144,16 +144,4 @@ def probe_params(window_id, day, bounds: Bounds, exclude=()) -> list:
         *head, window_id,
         *head, window_id,
         *key_params(bounds, window_id),
-    )
-
-
-def waiting_rows(hall_id, day, service_ids, window_ids):
-    """Today's waiting tickets the given windows may call: the rows ``key`` needs, one query."""
-    from django.db.models import Q
-
-    return list(
-        Ticket.objects.filter(hall_id=hall_id, day=day, status=TicketStatus.WAITING)
-        .filter(Q(service_id__in=list(service_ids), target_window__isnull=True)
-                | Q(target_window_id__in=list(window_ids)))
-        .values_list("id", "service_id", "rank", "queue_at", "target_window_id")
     )

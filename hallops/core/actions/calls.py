@@ -26,7 +26,7 @@ from ..models.ticket import ACTIVE_STATUSES
 from ..read.services import SERVICE_REF
 from ..read.tickets import ticket_dict
 from ..read.windows import WINDOW_BRIEF, WINDOW_REF, window_dict
-from .claims import change_current, claim_next
+from .claims import FINISH_SET, change_current, claim_next
 from .filing import filing_fields
 from .windows import locked_window, set_window_state
 
@@ -77,7 +77,7 @@ def _finish_current(window, actor, now, statuses, *, free_window=True, filing=No
     filing = filing or {}
     extra = "".join(f', "{Ticket._meta.get_field(k).column}" = %s' for k in filing)
     ticket = change_current(
-        window, "status = 'done', started_at = COALESCE(started_at, called_at, %s), finished_at = %s" + extra,
+        window, FINISH_SET + extra,
         [now, now, *filing.values()], statuses, free_window_at=now if free_window else None)
     if ticket is not None:
         _record_finished(ticket, window, actor, now)

@@ -11,12 +11,15 @@ this says how in SQL.
 from django.db import connection
 
 from .. import order, prepared
-from ..models import Service, Ticket, Window
+from ..models import Service, Ticket, TicketStatus, Window
 
 _TICKET_COLS = [f.attname for f in Ticket._meta.concrete_fields]
 _SERVICE_COLS = [f.attname for f in Service._meta.concrete_fields]
 _SELECT = ", ".join([f'c."{c}"' for c in _TICKET_COLS] + [f'sv."{c}" AS sv_{c}' for c in _SERVICE_COLS])
 _CLAIM_SET = "status = 'called', called_at = %s, window_id = %s, staff_id = %s"
+# 办结, for change_current and for 下一位's finish inside the claim: placeholders started_at's
+# fallback, finished_at.
+FINISH_SET = "status = 'done', started_at = COALESCE(started_at, called_at, %s), finished_at = %s"
 # A window gives up after this many tickets taken under its nose in one call (never seen in practice).
 MAX_PROBES = 20
 
@@ -37,9 +40,7 @@ def _claim_sql(probe, *, finishing=False):
     t, w = Ticket._meta.db_table, Window._meta.db_table
     fin = gate = ""
     if finishing:
-        fin = (f"fin AS (UPDATE {t} SET status = 'done', started_at = COALESCE(started_at, called_at, %s), "
-               f"finished_at = %s WHERE id = (SELECT id FROM {t} WHERE window_id = %s AND status = 'serving' "
-               f"ORDER BY called_at DESC LIMIT 1) RETURNING {_RETURNING}), ")
+        fin = f"fin AS (UPDATE {t} SET {FINISH_SET} WHERE id = {_current_sql(1)} RETURNING {_RETURNING}), "
         gate = " AND EXISTS (SELECT 1 FROM fin)"
     sql = (f"WITH {fin}pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
            f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
@@ -70,7 +71,7 @@ def claim_next(window, day, bounds, staff_id, *, finish_at=None):
             params = order.probe_params(window.pk, day, bounds, taken_meanwhile)
             if connection.vendor == "postgresql":
                 finishing = finish_at is not None and finished is None
-                before = order._params(finish_at, finish_at) + [window.pk] if finishing else []
+                before = order._params(finish_at, finish_at) + [window.pk, TicketStatus.SERVING] if finishing else []
                 cur.execute(_claim_sql(probe, finishing=finishing), before + params + claim + [claim[0], window.pk])
                 row = cur.fetchone()
                 if finishing:
@@ -101,6 +102,14 @@ _RETURNING = ", ".join([f'"{c}"' for c in _TICKET_COLS] + [
     for c in ("code", "name", "prefix")])
 
 
+def _current_sql(statuses: int) -> str:
+    """The window's current ticket: its latest called one in the given statuses. Placeholders: the
+    window, then the statuses."""
+    t = Ticket._meta.db_table
+    return (f"(SELECT id FROM {t} WHERE window_id = %s AND status IN ({', '.join(['%s'] * statuses)}) "
+            f"ORDER BY called_at DESC LIMIT 1)")
+
+
 def change_current(window, set_sql, params, statuses, *, unless="", unless_params=(), free_window_at=None):
     """Change the window's current ticket (the latest called one in ``statuses``) and read it back,
     in one statement; None when there is none (or ``unless`` holds for it).
@@ -110,9 +119,7 @@ def change_current(window, set_sql, params, statuses, *, unless="", unless_param
     PostgreSQL, also mark the window 空闲 in the same statement (the caller records the event).
     """
     t, w = Ticket._meta.db_table, Window._meta.db_table
-    marks = ", ".join(["%s"] * len(statuses))
-    sql = (f"UPDATE {t} SET {set_sql} WHERE id = (SELECT id FROM {t} WHERE window_id = %s AND status IN ({marks}) "
-           f"ORDER BY called_at DESC LIMIT 1){unless} RETURNING {_RETURNING}")
+    sql = f"UPDATE {t} SET {set_sql} WHERE id = {_current_sql(len(statuses))}{unless} RETURNING {_RETURNING}"
     args = [*params, window.pk, *statuses, *unless_params]
     if free_window_at is not None and connection.vendor == "postgresql":
         sql = f"WITH w AS (UPDATE {w} SET state = 'open', state_since = %s WHERE id = %s) {sql}"
