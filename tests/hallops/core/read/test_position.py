@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,16 +92,21 @@ def test_issuing_tells_the_place_the_ticket_then_has(hall, service_a, service_b,
     assert position(result.ticket, now=clock.t).ahead == 1
 
 
+@pytest.mark.parametrize("matters, windows", [(2, 2), (40, 8)])
+@pytest.mark.parametrize("alike", [True, False], ids=["windows alike: counted", "unalike: turns"])
 def test_the_place_reads_in_three_queries_whatever_the_size_of_the_hall(
-        hall, service_a, clock, django_assert_num_queries):
-    others = [make_service(hall, prefix="B") for _ in range(39)]
-    for i in range(8):
-        open_window(hall, others[i * 5:(i + 1) * 5] + [service_a], clock)
+        hall, service_a, clock, django_assert_num_queries, matters, windows, alike):
+    others = [make_service(hall, prefix="B") for _ in range(matters - 1)]
+    for i in range(windows):
+        # Alike: every window serves every matter in the same order; unalike: each its own share.
+        share = others if alike else others[i * 5:(i + 1) * 5]
+        open_window(hall, [*share, service_a], clock)
     for s in [service_a, *others]:
         issue(hall, s, clock)
     mine = issue(hall, service_a, clock)
     with django_assert_num_queries(3):
-        position(mine, hall=hall, now=clock.tick())
+        place = position(mine, hall=hall, now=clock.tick())
+    assert place.ahead == matters  # every window prefers its other matters, and one A came first
 
 
 # --- The property: the place shown is the number of tickets call_next calls first ----------------
