@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_request import SETUP, Conn, one_round  # noqa: E402
+from bench_request import Conn, one_round, setup_script  # noqa: E402
 from common import daphne_servers, django_env, manage, pg_database, run_script, write_results  # noqa: E402
 
 
@@ -29,13 +29,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True, type=Path)
     ap.add_argument("--rounds", type=int, default=300)
+    ap.add_argument("--devices", action="store_true", help="LED strips, pads and a printer, as a hall has")
     args = ap.parse_args()
     names = ("bare", "issue", "call_next", "load", "services")  # in this order each round
     samples = {tree: {k: [] for k in names} for tree in ("base", "this")}
     with pg_database() as db_url:
         env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
         manage(env, "migrate", "--noinput", "-v", "0")
-        info = json.loads(run_script(env, SETUP).strip().splitlines()[-1])
+        info = json.loads(run_script(env, setup_script(args.devices)).strip().splitlines()[-1])
         with daphne_servers(env, count=1, root=args.base.resolve()) as (base_ports, _), \
                 daphne_servers(env, count=1) as (this_ports, _):
             conns = {"base": Conn(base_ports[0]), "this": Conn(this_ports[0])}
@@ -46,7 +47,8 @@ def main():
                     if i >= 20:
                         for k, v in got.items():
                             samples[tree][k].append(v * 1000)
-    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "base": str(args.base), "p50_ms": {}}
+    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "base": str(args.base),
+               "devices": args.devices, "p50_ms": {}}
     for k in names:
         base, this = samples["base"][k], samples["this"][k]
         results["p50_ms"][k] = {

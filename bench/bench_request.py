@@ -51,10 +51,25 @@ for i in range(1, 15):
     StaffProfile.objects.create(user=u, hall=hall, display_name=f"员工{i}")
     actions.sign_in(w, u)
     out["windows"].append({"id": w.pk, "token": ApiToken.issue(user=u)})
+if DEVICES:
+    # As a hall has them: an LED strip and an evaluation pad at every window and the kiosk's
+    # printer, driven by a gateway (none runs here: the commands stay pending, the notifications
+    # still go to the gateway's group).
+    gw = Device.objects.create(hall=hall, kind=DeviceKind.GATEWAY, name="bench-gateway")
+    for w in Window.objects.filter(hall=hall):
+        for kind in (DeviceKind.WINDOW_DISPLAY, DeviceKind.EVALUATION_PAD):
+            Device.objects.create(hall=hall, kind=kind, window=w, name=f"{kind}-{w.number}",
+                                  url=f"virtual://{kind}-{w.number}", gateway=gw)
+    Device.objects.create(hall=hall, kind=DeviceKind.PRINTER, name="bench-printer", url="virtual://printer",
+                          gateway=gw, options={"kiosk": "bench-kiosk"})
 for k in range(300):
     actions.issue_ticket(hall, [svc, *others][k % 5])
 print(json.dumps(out))
 """
+
+
+def setup_script(devices: bool) -> str:
+    return f"DEVICES = {devices!r}\n{SETUP}"
 
 COUNTS = r"""
 import json
@@ -177,12 +192,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=300)
     ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--devices", action="store_true", help="LED strips, pads and a printer, as a hall has")
     args = ap.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "processes": args.processes}
     with pg_database() as db_url:
         env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
         manage(env, "migrate", "--noinput", "-v", "0")
-        info = json.loads(run_script(env, SETUP).strip().splitlines()[-1])
+        info = json.loads(run_script(env, setup_script(args.devices)).strip().splitlines()[-1])
         samples = {k: [] for k in ("bare", "me", "halls", "load", "services", "issue", "call_next")}
         with daphne_servers(env, count=args.processes) as (ports, _):
             conns = [Conn(p) for p in ports]
