@@ -106,9 +106,11 @@ def _fresh_rate_limits():
 
 @pytest.fixture(autouse=True)
 def _fresh_token_cache():
-    """Bearer-token lookups are cached per process (hallops.core.authn); each test starts without."""
+    """Bearer-token lookups and a hall's printers are cached per process (hallops.core.authn,
+    hallops.devices.adapters); each test starts without."""
     from hallops.core.authn import forget_tokens
+    from hallops.devices.adapters import forget_printers
 
-    forget_tokens()
+    forget_tokens(), forget_printers()
     yield
-    forget_tokens()
+    forget_tokens(), forget_printers()

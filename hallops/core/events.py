@@ -47,10 +47,12 @@ def batch():
     if _pending.get() is not None:
         yield
         return
-    pending = []
-    token, scratch = _pending.set(pending), _scratch.set({})
+    pending, shared = [], {}
+    token, scratch = _pending.set(pending), _scratch.set(shared)
     try:
         yield
+        for flush in _flushes:
+            flush(shared)
         _write(pending)
     finally:
         _pending.reset(token)
@@ -68,7 +70,8 @@ def _next_seq(hall_id) -> int:
 
 def scratch() -> dict:
     """A dict that lives as long as the current batch: effect handlers cache their lookups in it
-    (e.g. a window's devices, read once for the events of one action). Empty outside a batch."""
+    (e.g. a window's devices, read once for the events of one action) or gather work for their
+    ``on_flush``. Empty outside a batch."""
     current = _scratch.get()
     return current if current is not None else {}
 
@@ -122,23 +125,35 @@ def _append(hall_id, evs) -> int:
 _effects: dict[str, list] = {}
 
 
+_flushes: list = []
+
+
 def on_record(type: str, handler) -> None:
     """Call ``handler(event, actor)`` inside the transaction of every recorded event of ``type``."""
     if handler not in _effects.setdefault(type, []):
         _effects[type].append(handler)
 
 
-def record(hall_id, type: str, payload: dict, actor=None, at=None) -> HallEvent:
+def on_flush(handler) -> None:
+    """Call ``handler(scratch)`` when a batch ends, before its events are written, in its
+    transaction: effects that gathered work in ``scratch()`` during the action do it in one go."""
+    if handler not in _flushes:
+        _flushes.append(handler)
+
+
+def record(hall_id, type: str, payload: dict, actor=None, at=None, subject=None) -> HallEvent:
     """Append an event to the hall's log; must run inside the state change's transaction.
 
     Inside ``batch()`` the event is written when the batch ends (its ``seq`` is set then);
-    otherwise at once.
+    otherwise at once. ``subject``, the model the event is about as the action holds it, is handed
+    to the effect handlers as ``event.subject`` (not stored), so they need not read it again.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the transaction of the state change")
     check_payload(type, payload)
     event = HallEvent(hall_id=hall_id, type=type, payload=payload, actor=str(actor or "")[:80],
                       created_at=at or clock_now())
+    event.subject = subject
     with batch():
         for handler in _effects.get(type, ()):
             handler(event, actor)

@@ -18,19 +18,21 @@ printer whose ``options["kiosk"]`` names the kiosk (the demo fixture writes both
 """
 
 import base64
+import json
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallops.core import events
+from hallops.core import events, prepared
 from hallops.core.models import Device, DeviceKind, Priority, Ticket
 from hallops.core.prepared import Prepared
 from hallops.core.read.tickets import ISSUED
 
-from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand
+from .models import OPEN_STATUSES, CommandKind, CommandStatus, DeviceCommand, next_orders
 
 # A ticket printed minutes after the citizen walked away is worse than none: the gateway refuses
 # a print older than this, and the kiosk has shown the number on screen by then.
@@ -51,17 +53,27 @@ def _driven(qs):
     return qs.filter(enabled=True).exclude(url="")
 
 
+# Only the latest state of a display matters; an older one not yet shown never will be.
+DISPLAY_STATE = (CommandKind.SHOW, CommandKind.CLEAR)
+
+
 def queue(device: Device, kind: str, payload: dict, *, ticket=None) -> DeviceCommand:
     """Create a command in the current transaction; the gateway hears of it after commit."""
-    if kind in (CommandKind.SHOW, CommandKind.CLEAR):
-        # Only the latest state of a display matters; an older one not yet shown never will be.
-        DeviceCommand.objects.filter(device=device, kind__in=(CommandKind.SHOW, CommandKind.CLEAR),
-                                     status__in=OPEN_STATUSES).update(status=CommandStatus.SUPERSEDED)
+    if kind in DISPLAY_STATE:
+        DeviceCommand.objects.filter(device=device, kind__in=DISPLAY_STATE, status__in=OPEN_STATUSES).update(status=CommandStatus.SUPERSEDED)
     command = DeviceCommand.objects.create(device=device, kind=kind, payload=payload, ticket=ticket)
+    _tell_after_commit([device.gateway_id])
+    return command
+
+
+def _tell_after_commit(gateway_ids) -> None:
+    """Each gateway hears once per action that it has new commands, after commit."""
     from . import hub
 
-    transaction.on_commit(lambda: hub.notify(device.gateway_id))
-    return command
+    told = events.scratch().setdefault("told-gateways", set())
+    for gateway_id in set(gateway_ids) - told:
+        told.add(gateway_id)
+        transaction.on_commit(lambda g=gateway_id: hub.notify(g))
 
 
 _DRIVEN_AT_WINDOW = Prepared(lambda window_id: _driven(Device.objects.filter(window_id=window_id))
@@ -79,37 +91,123 @@ def _window_devices(window_id, kind):
     return [d for d in cache[key] if d.kind == kind]
 
 
+def _at_windows_sql(n: int) -> str:
+    """``n`` commands for the devices of a kind at a window, in one statement: the devices are read,
+    a display's open state superseded and the commands inserted; it returns the gateways to tell."""
+    device, command = Device._meta.db_table, DeviceCommand._meta.db_table
+    kinds, statuses = (", ".join(f"'{v}'" for v in values) for values in (DISPLAY_STATE, OPEN_STATUSES))
+    wanted = ", ".join(["(%s::bigint, %s, %s, %s::jsonb, %s, %s::int)"] * n)
+    return (
+        f"WITH w (window_id, device_kind, kind, payload, status, k) AS (VALUES {wanted}), "
+        f"d AS (SELECT dev.id, dev.gateway_id, w.kind, w.payload, w.status, w.k FROM w JOIN {device} dev "
+        f"ON dev.window_id = w.window_id AND dev.kind = w.device_kind WHERE dev.enabled AND dev.url <> ''), "
+        # The UPDATE and the INSERT see the same snapshot: the new commands are not superseded here.
+        f"gone AS (UPDATE {command} c SET status = '{CommandStatus.SUPERSEDED}' FROM d "
+        f"WHERE c.device_id = d.id AND d.kind IN ({kinds}) AND c.kind IN ({kinds}) AND c.status IN ({statuses})), "
+        f"made AS (INSERT INTO {command} (id, device_id, kind, payload, status, attempts, \"order\", created_at, "
+        f"result) SELECT gen_random_uuid(), d.id, d.kind, d.payload, d.status, 0, "
+        f"%s + row_number() OVER (ORDER BY d.k, d.id), %s, '{{}}'::jsonb FROM d) "
+        f"SELECT DISTINCT gateway_id FROM d"
+    )
+
+
+_AT_WINDOWS_SQL = {}
+_GATHERED = "window-commands"
+
+
+def queue_at_window(window_id: int, device_kind: str, kind: str, payload: dict) -> None:
+    """``queue`` for every device of ``device_kind`` a gateway drives at the window.
+
+    On PostgreSQL the commands of one action are gathered and go in one statement when it ends
+    (``_queue_gathered``): a call that finishes the last ticket used to read the devices, then
+    supersede and insert each command, four round trips. SQLite reads the window's devices once
+    per action and queues each command through the ORM.
+    """
+    if connection.vendor == "postgresql":
+        with events.batch():  # the action's (an effect runs in one); on its own, a batch of one
+            events.scratch().setdefault(_GATHERED, []).append((window_id, device_kind, kind, payload))
+        return
+    for d in _window_devices(window_id, device_kind):
+        queue(d, kind, payload)
+
+
+def _queue_gathered(scratch) -> None:
+    wanted = scratch.pop(_GATHERED, None)
+    if not wanted:
+        return
+    # A later display state of the same action wins, as a later ``queue`` would supersede it.
+    last_state = {(w, dk): k for k, (w, dk, kind, _) in enumerate(wanted) if kind in DISPLAY_STATE}
+    params = []
+    for k, (window_id, device_kind, kind, payload) in enumerate(wanted):
+        stale = kind in DISPLAY_STATE and last_state[(window_id, device_kind)] != k
+        status = CommandStatus.SUPERSEDED if stale else CommandStatus.PENDING
+        params += [window_id, device_kind, kind, json.dumps(payload), status, k]
+    n = len(wanted)
+    if n not in _AT_WINDOWS_SQL:
+        _AT_WINDOWS_SQL[n] = _at_windows_sql(n)
+    with prepared.cursor() as cur:
+        cur.execute(_AT_WINDOWS_SQL[n], [*params, next_orders(), timezone.now()])
+        _tell_after_commit([g for (g,) in cur.fetchall()])
+
+
 def on_called(event, actor):
     p = event.payload
     text = called_text(p["number"], p["window"]["number"])
-    for d in _window_devices(p["window"]["id"], DeviceKind.WINDOW_DISPLAY):
-        queue(d, CommandKind.SHOW, {"text": text, "blink": p.get("recall_count", 0) > 0})
+    queue_at_window(p["window"]["id"], DeviceKind.WINDOW_DISPLAY, CommandKind.SHOW,
+                    {"text": text, "blink": p.get("recall_count", 0) > 0})
 
 
 def on_window_state(event, actor):
     w = event.payload["window"]
     state = w["state"]
-    for d in _window_devices(w["id"], DeviceKind.WINDOW_DISPLAY):
-        if state == "paused":
-            queue(d, CommandKind.SHOW, {"text": PAUSED_TEXT, "blink": False})
-        elif state == "closed":
-            queue(d, CommandKind.CLEAR, {})
-        elif state == "open":
-            queue(d, CommandKind.SHOW, {"text": idle_text(w["number"]), "blink": False})
-        # "serving": the ticket.called that follows in the same transaction shows the number.
+    if state == "paused":
+        queue_at_window(w["id"], DeviceKind.WINDOW_DISPLAY, CommandKind.SHOW, {"text": PAUSED_TEXT, "blink": False})
+    elif state == "closed":
+        queue_at_window(w["id"], DeviceKind.WINDOW_DISPLAY, CommandKind.CLEAR, {})
+    elif state == "open":
+        queue_at_window(w["id"], DeviceKind.WINDOW_DISPLAY, CommandKind.SHOW,
+                        {"text": idle_text(w["number"]), "blink": False})
+    # "serving": the ticket.called that follows in the same transaction shows the number.
 
 
 def on_finished(event, actor):
     p = event.payload
     t = p["ticket"]
-    for d in _window_devices(p["window"]["id"], DeviceKind.EVALUATION_PAD):
-        queue(d, CommandKind.PROMPT, {"ticket": t["id"], "ticket_number": t["number"]})
+    queue_at_window(p["window"]["id"], DeviceKind.EVALUATION_PAD, CommandKind.PROMPT,
+                    {"ticket": t["id"], "ticket_number": t["number"]})
+
+
+# hall id -> (monotonic expiry, its driven printers). Every kiosk issue looked them up, a round
+# trip of its own; a change reaches this process at once (``forget_printers`` on save) and the
+# others within HALLOPS_TOKEN_CACHE_SECONDS, as a revoked token or a disabled device does.
+_printers: dict[int, tuple[float, list]] = {}
+
+
+def _hall_printers(hall_id) -> list:
+    ttl = settings.HALLOPS.get("TOKEN_CACHE_SECONDS", 0)
+    now = time.monotonic()
+    hit = _printers.get(hall_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    printers = _DRIVEN_PRINTERS.objects(hall_id=hall_id)
+    if ttl > 0:
+        _printers[hall_id] = (now + ttl, printers)
+    return printers
+
+
+# What the choice of printer reads; health reports (online, status, last_seen) leave the cache.
+_BINDING = {"hall", "hall_id", "kind", "name", "url", "enabled", "options", "gateway", "gateway_id"}
+
+
+def forget_printers(update_fields=None, **_) -> None:
+    if update_fields is None or _BINDING & set(update_fields):
+        _printers.clear()
 
 
 def printer_for_kiosk(kiosk: Device) -> Device | None:
     # A hall has a handful of printers: read them all in one statement and choose here.
     name = (kiosk.options or {}).get("printer")
-    printers = _DRIVEN_PRINTERS.objects(hall_id=kiosk.hall_id)
+    printers = _hall_printers(kiosk.hall_id)
     if name:
         for printer in printers:
             if printer.name == name:
@@ -125,7 +223,9 @@ def on_issued(event, actor):
     if printer is None:
         return
     p = event.payload
-    ticket = Ticket.objects.select_related("service", "hall").get(pk=p["ticket"]["id"])
+    ticket = event.subject  # as issued, with its matter and hall
+    if ticket is None:
+        ticket = Ticket.objects.select_related("service", "hall").get(pk=p["ticket"]["id"])
     print_ticket(ticket, printer, ahead=p["ahead"], estimated_wait_s=p["estimated_wait_s"], kiosk=kiosk)
 
 
@@ -174,6 +274,9 @@ def register():
     events.on_record("window.state", on_window_state)
     events.on_record("ticket.finished", on_finished)
     events.on_record("ticket.issued", on_issued)
+    events.on_flush(_queue_gathered)
+    post_save.connect(forget_printers, sender=Device, dispatch_uid="forget-printers-save")
+    post_delete.connect(forget_printers, sender=Device, dispatch_uid="forget-printers-delete")
 
 
 REPRINTABLE = ("waiting", "called")  # TicketStatus values: a slip is still useful to the citizen

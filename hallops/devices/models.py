@@ -18,9 +18,16 @@ _last = [0]
 
 def next_order() -> int:
     """Strictly increasing within the process (nanoseconds): commands of one transaction keep their order."""
+    return next_orders(1)
+
+
+def next_orders(n: int = 1000) -> int:
+    """The first of ``n`` consecutive orders reserved for one statement's commands (the window's
+    devices of one kind: a handful; a thousand nanoseconds are nothing to the clock)."""
     with _order_lock:
-        _last[0] = max(_last[0] + 1, time.time_ns())
-        return _last[0]
+        first = max(_last[0] + 1, time.time_ns())
+        _last[0] = first + n - 1
+        return first
 
 
 class CommandKind(models.TextChoices):

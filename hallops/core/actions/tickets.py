@@ -103,7 +103,7 @@ def issue_ticket(hall, service, *, priority=Priority.NORMAL, channel=Channel.KIO
             if quota_used(day, hall_id=hall.pk, service_id=service.pk).get(service.pk, 0) > service.daily_quota:
                 raise Conflict(_("%(name)s今日号已取完") % {"name": service.name}, code="quota_exhausted")
         events.record(hall.pk, "ticket.issued", {"ticket": ticket_dict(ticket), "ahead": ahead,
-                                                 "estimated_wait_s": wait}, actor, now)
+                                                 "estimated_wait_s": wait}, actor, now, subject=ticket)
     return IssueResult(ticket, ahead, wait)
 
 

@@ -16,6 +16,11 @@ from tests.factories import make_device, make_service
 from .helpers import issue, open_window
 
 PINS = {  # action: (PostgreSQL, SQLite)
+    # With an LED strip and an evaluation pad a gateway drives: on PostgreSQL each command is
+    # read, superseded and queued in the same one statement that finds no device above; SQLite
+    # reads the devices once and queues each command in two.
+    "call_next_driven": (4, 9),
+    "finish_driven": (4, 9),
     "issue": (5, 7),
     "call_next": (4, 7),
     "call_next_while_serving": (4, 7),  # 下一位: on PostgreSQL the finish rides with the claim
@@ -39,7 +44,7 @@ def pin(action):
 @pytest.fixture(params=[2, 40], ids=["2 matters", "40 matters"])
 def hall_of(request, hall, service_a, service_b, clock):
     """A window serving 2 or 40 matters, each with a queue, and its browser window display (no
-    gateway device: a driven LED strip or pad adds its command, two statements, to an action)."""
+    gateway device: driven ones are counted below)."""
     services = [service_a, service_b] + [make_service(hall, prefix="C") for _ in range(request.param - 2)]
     window = open_window(hall, services, clock)
     open_window(hall, services[::-1], clock)
@@ -72,3 +77,12 @@ def test_the_choice_of_ticket_is_one_statement_whatever_the_number_of_matters(ha
     _, window, _ = hall_of
     ran = statements(lambda: actions.call_next(window, now=clock.tick()))
     assert sum(1 for sql in ran if "ORDER BY" in sql and "core_windowservice" in sql) == 1
+
+
+def test_a_driven_led_strip_and_pad_cost_no_more_statements_on_postgresql(hall_of, clock):
+    hall, window, _ = hall_of
+    gateway = make_device(hall, DeviceKind.GATEWAY)
+    for kind in (DeviceKind.WINDOW_DISPLAY, DeviceKind.EVALUATION_PAD):
+        make_device(hall, kind, window=window, url="virtual://x", gateway=gateway)
+    assert len(statements(lambda: actions.call_next(window, now=clock.tick()))) == pin("call_next_driven")
+    assert len(statements(lambda: actions.finish(window, now=clock.tick()))) == pin("finish_driven")

@@ -1,16 +1,19 @@
 """hallops.devices.adapters: which core state change queues which device command, in the same transaction."""
 
+import asyncio
 import base64
 
 import pytest
+from channels.layers import get_channel_layer
 from django.db import transaction
 
 from hallops.devices.models import CommandStatus, DeviceCommand
 from devices.printer import decode_text, extract_qr_payloads
-from hallops.core import actions
+from hallops.core import actions, events
 from hallops.core.actors import Actor
 from hallops.core.models import DeviceKind
 from hallops.core.read.tickets import track_url
+from hallops.devices import adapters, hub
 from tests.factories import make_device, make_hall, make_service, open_window_with_staff
 
 
@@ -111,6 +114,39 @@ def test_the_printer_may_be_bound_from_its_own_options(hall):
     assert [k for k, _ in open_commands(t["printer"])] == ["print"]
 
 
+def test_a_printer_disabled_or_rebound_in_this_process_is_left_at_once(hall):
+    t = hall.t
+    kiosk = Actor(device=t["kiosk"])
+    actions.issue_ticket(hall, t["service"], actor=kiosk)
+    spare = make_device(hall, DeviceKind.PRINTER, url="virtual://pr2", gateway=t["gateway"])
+    t["printer"].enabled = False
+    t["printer"].save()
+    actions.issue_ticket(hall, t["service"], actor=kiosk)
+    assert len(open_commands(t["printer"])) == 1 and open_commands(spare) == []
+    spare.options = {"kiosk": t["kiosk"].name}
+    spare.save()
+    actions.issue_ticket(hall, t["service"], actor=kiosk)
+    assert len(open_commands(spare)) == 1
+
+
+def test_a_kiosk_issue_reads_the_printers_once_while_their_binding_holds(hall):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = hall.t
+    kiosk = Actor(device=t["kiosk"])
+
+    def printer_reads():
+        with CaptureQueriesContext(connection) as ctx:
+            actions.issue_ticket(hall, t["service"], actor=kiosk)
+        return sum(1 for q in ctx.captured_queries if q["sql"].startswith("SELECT") and "core_device" in q["sql"])
+
+    assert printer_reads() == 1
+    hub.set_health(t["printer"], True, {"online": True, "paper": "ok"})  # a health report is no rebinding
+    assert printer_reads() == 0
+    assert len(open_commands(t["printer"])) == 2
+
+
 def test_staff_issuing_at_a_desk_prints_nothing(hall):
     t = hall.t
     actions.issue_ticket(hall, t["service"], actor=Actor(user=t["staff"]))
@@ -140,3 +176,58 @@ def test_devices_without_a_url_get_no_commands(hall):
     actions.issue_ticket(hall, t["service"])
     actions.call_next(t["window"])
     assert open_commands(t["display"]) == []
+
+
+def test_the_last_display_state_of_one_action_is_the_one_left_to_show(hall):
+    t = hall.t
+    window_id = t["window"].pk
+    with transaction.atomic(), events.batch():
+        adapters.queue_at_window(window_id, DeviceKind.WINDOW_DISPLAY, "show", {"text": "暂停服务", "blink": False})
+        adapters.queue_at_window(window_id, DeviceKind.EVALUATION_PAD, "prompt", {"ticket": "x", "ticket_number": "A001"})
+        adapters.queue_at_window(window_id, DeviceKind.WINDOW_DISPLAY, "clear", {})
+    assert open_commands(t["display"]) == [("clear", {})]
+    assert DeviceCommand.objects.filter(device=t["display"], status=CommandStatus.SUPERSEDED).count() == 1
+    assert open_commands(t["pad"]) == [("prompt", {"ticket": "x", "ticket_number": "A001"})]
+
+
+def test_commands_of_one_action_keep_the_order_they_were_queued_in(hall):
+    t = hall.t
+    t["pad"].window = None
+    t["pad"].kind = DeviceKind.WINDOW_DISPLAY  # a second strip at the same window
+    t["pad"].window = t["window"]
+    t["pad"].save()
+    actions.issue_ticket(hall, t["service"])
+    actions.call_next(t["window"])
+    actions.finish(t["window"])
+    for device in (t["display"], t["pad"]):
+        (kind, payload), = open_commands(device)
+        assert payload["text"] == "3号窗口 欢迎办理"
+    orders = list(DeviceCommand.objects.order_by("order").values_list("order", flat=True))
+    assert len(set(orders)) == len(orders)
+
+
+def _received(loop, layer, channel):
+    async def every():
+        got = []
+        while True:
+            try:
+                got.append(await asyncio.wait_for(layer.receive(channel), 0.5))
+            except TimeoutError:
+                return got
+    return loop.run_until_complete(every())
+
+
+def test_the_gateway_hears_once_per_action_and_only_after_commit(hall, django_capture_on_commit_callbacks):
+    t = hall.t
+    layer = get_channel_layer()
+    loop = asyncio.new_event_loop()
+    channel = loop.run_until_complete(layer.new_channel())
+    loop.run_until_complete(layer.group_add(hub.gateway_group(t["gateway"].pk), channel))
+    actions.issue_ticket(hall, t["service"])
+    actions.call_next(t["window"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.finish(t["window"])  # the strip's text and the pad's prompt, one gateway
+    assert _received(loop, layer, channel) == []  # not before commit
+    for callback in callbacks:
+        callback()
+    assert _received(loop, layer, channel) == [{"type": "gateway.commands"}]
