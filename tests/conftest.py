@@ -114,3 +114,24 @@ def _fresh_token_cache():
     forget_tokens(), forget_printers()
     yield
     forget_tokens(), forget_printers()
+
+
+@pytest.fixture
+def channel_layer():
+    """A channel layer of the configured kind for this test alone, as the code under test finds it
+    (get_channel_layer), and an event loop to receive on. The Redis layer binds its receive
+    buffers to the first loop that receives, so a layer shared across tests cannot be received
+    from on a new loop."""
+    import asyncio
+
+    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    before = channel_layers.set(DEFAULT_CHANNEL_LAYER, layer)
+    layer.loop = asyncio.new_event_loop()
+    yield layer
+    if before is None:
+        channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+    else:
+        channel_layers.set(DEFAULT_CHANNEL_LAYER, before)
+    layer.loop.close()

@@ -4,7 +4,6 @@ import asyncio
 import base64
 
 import pytest
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from hallops.devices.models import CommandStatus, DeviceCommand
@@ -217,10 +216,10 @@ def _received(loop, layer, channel):
     return loop.run_until_complete(every())
 
 
-def test_the_gateway_hears_once_per_action_and_only_after_commit(hall, django_capture_on_commit_callbacks):
+def test_the_gateway_hears_once_per_action_and_only_after_commit(hall, django_capture_on_commit_callbacks,
+                                                                 channel_layer):
     t = hall.t
-    layer = get_channel_layer()
-    loop = asyncio.new_event_loop()
+    layer, loop = channel_layer, channel_layer.loop
     channel = loop.run_until_complete(layer.new_channel())
     loop.run_until_complete(layer.group_add(hub.gateway_group(t["gateway"].pk), channel))
     actions.issue_ticket(hall, t["service"])
