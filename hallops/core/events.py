@@ -11,8 +11,10 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -51,9 +53,8 @@ def batch():
     token, scratch = _pending.set(pending), _scratch.set(shared)
     try:
         yield
-        for flush in _flushes:
-            flush(shared)
-        _write(pending)
+        riders = [rider for flush in _flushes if (rider := flush(shared)) is not None]
+        _write(pending, riders)
     finally:
         _pending.reset(token)
         _scratch.reset(scratch)
@@ -76,24 +77,47 @@ def scratch() -> dict:
     return current if current is not None else {}
 
 
-def _write(pending) -> None:
+@dataclass
+class Rider:
+    """Writes an effect sends with the action's events on PostgreSQL (``on_flush``): its ``ctes``
+    ("name AS (…), …", names of its own) run in the events' statement, and ``then`` gets the value
+    of ``returning`` (a scalar SQL expression over them) — one round trip for both. Alone (an
+    action with no event) they run in a statement of their own."""
+
+    ctes: str
+    params: list
+    returning: str
+    then: Callable[[object], None]
+
+
+def _ride_alone(riders) -> None:
+    for rider in riders:
+        with prepared.cursor() as cur:
+            cur.execute(f"WITH {rider.ctes} SELECT {rider.returning}", rider.params)
+            rider.then(cur.fetchone()[0])
+
+
+def _write(pending, riders=()) -> None:
     by_hall = {}
     for event in pending:
         by_hall.setdefault(event.hall_id, []).append(event)
+    if not by_hall:
+        _ride_alone(riders)
     for hall_id, evs in by_hall.items():
-        last = _append(hall_id, evs)
+        last = _append(hall_id, evs, riders)
+        riders = ()
         for k, event in enumerate(evs):
             event.seq = last - len(evs) + 1 + k
         messages = [event.as_message() for event in evs]
         transaction.on_commit(lambda m=messages, h=hall_id: publish_all(h, m))
 
 
-def _append(hall_id, evs) -> int:
+def _append(hall_id, evs, riders=()) -> int:
     """Bump the hall's sequence by len(evs) and insert the events; returns the new last number.
 
     The sequence row stays locked until commit and every change in the hall queues on it, which
-    is why it is taken last. PostgreSQL does both in one statement; SQLite (one writer at a time)
-    in two.
+    is why it is taken last. PostgreSQL does both in one statement, with the riders' writes;
+    SQLite (one writer at a time) in two, and has no riders.
     """
     seq_table, table, n = EventSequence._meta.db_table, HallEvent._meta.db_table, len(evs)
     upsert = (f"INSERT INTO {seq_table} (hall_id, last) VALUES (%s, %s) "
@@ -101,16 +125,23 @@ def _append(hall_id, evs) -> int:
     with prepared.cursor() as cur:
         if connection.vendor == "postgresql":
             rows = ", ".join(["(%s, %s, %s::jsonb, %s, %s::timestamptz)"] * n)
-            params = [hall_id, n, n, hall_id, n]
+            params = [p for r in riders for p in r.params] + [hall_id, n, n, hall_id, n]
             for k, e in enumerate(evs, 1):
                 params += [k, e.type, json.dumps(e.payload), e.actor, e.created_at]
             cur.execute(
-                f"WITH s AS ({upsert}) INSERT INTO {table} (hall_id, seq, type, payload, actor, created_at) "
+                f"WITH {''.join(r.ctes + ', ' for r in riders)}s AS ({upsert}) "
+                f"INSERT INTO {table} (hall_id, seq, type, payload, actor, created_at) "
                 f"SELECT %s, s.last - %s + v.k, v.type, v.payload, v.actor, v.created_at "
-                f"FROM s, (VALUES {rows}) AS v(k, type, payload, actor, created_at) RETURNING seq",
+                f"FROM s, (VALUES {rows}) AS v(k, type, payload, actor, created_at) "
+                f"RETURNING seq{''.join(', ' + r.returning for r in riders)}",
                 params,
             )
-            return max(r[0] for r in cur.fetchall())
+            got = cur.fetchall()
+            for i, rider in enumerate(riders, 1):
+                rider.then(got[0][i])
+            return max(r[0] for r in got)
+        if riders:
+            raise RuntimeError("riders are for PostgreSQL")
         cur.execute(upsert, [hall_id, n, n])
         last = cur.fetchone()[0]
     for k, e in enumerate(evs):
@@ -136,7 +167,8 @@ def on_record(type: str, handler) -> None:
 
 def on_flush(handler) -> None:
     """Call ``handler(scratch)`` when a batch ends, before its events are written, in its
-    transaction: effects that gathered work in ``scratch()`` during the action do it in one go."""
+    transaction: effects that gathered work in ``scratch()`` during the action do it in one go,
+    by themselves or, returning a ``Rider``, in the events' own statement."""
     if handler not in _flushes:
         _flushes.append(handler)
 

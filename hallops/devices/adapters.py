@@ -91,63 +91,78 @@ def _window_devices(window_id, kind):
     return [d for d in cache[key] if d.kind == kind]
 
 
-def _at_windows_sql(n: int) -> str:
-    """``n`` commands for the devices of a kind at a window, in one statement: the devices are read,
-    a display's open state superseded and the commands inserted; it returns the gateways to tell."""
+def _commands_ctes(n: int) -> str:
+    """``n`` commands, each for one device or for the devices of a kind at a window: the devices
+    are found, a display's open state superseded and the commands inserted."""
     device, command = Device._meta.db_table, DeviceCommand._meta.db_table
     kinds, statuses = (", ".join(f"'{v}'" for v in values) for values in (DISPLAY_STATE, OPEN_STATUSES))
-    wanted = ", ".join(["(%s::bigint, %s, %s, %s::jsonb, %s, %s::int)"] * n)
+    wanted = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s::jsonb, %s, %s::int, %s::uuid)"] * n)
     return (
-        f"WITH w (window_id, device_kind, kind, payload, status, k) AS (VALUES {wanted}), "
-        f"d AS (SELECT dev.id, dev.gateway_id, w.kind, w.payload, w.status, w.k FROM w JOIN {device} dev "
-        f"ON dev.window_id = w.window_id AND dev.kind = w.device_kind WHERE dev.enabled AND dev.url <> ''), "
+        f"dev_w (device_id, window_id, device_kind, kind, payload, status, k, ticket_id) AS (VALUES {wanted}), "
+        f"dev_d AS (SELECT dev.id, dev.gateway_id, w.kind, w.payload, w.status, w.k, w.ticket_id FROM dev_w w "
+        f"JOIN {device} dev ON dev.id = w.device_id OR (dev.window_id = w.window_id AND dev.kind = w.device_kind) "
+        f"WHERE dev.enabled AND dev.url <> ''), "
         # The UPDATE and the INSERT see the same snapshot: the new commands are not superseded here.
-        f"gone AS (UPDATE {command} c SET status = '{CommandStatus.SUPERSEDED}' FROM d "
+        f"dev_gone AS (UPDATE {command} c SET status = '{CommandStatus.SUPERSEDED}' FROM dev_d d "
         f"WHERE c.device_id = d.id AND d.kind IN ({kinds}) AND c.kind IN ({kinds}) AND c.status IN ({statuses})), "
-        f"made AS (INSERT INTO {command} (id, device_id, kind, payload, status, attempts, \"order\", created_at, "
-        f"result) SELECT gen_random_uuid(), d.id, d.kind, d.payload, d.status, 0, "
-        f"%s + row_number() OVER (ORDER BY d.k, d.id), %s, '{{}}'::jsonb FROM d) "
-        f"SELECT DISTINCT gateway_id FROM d"
+        f"dev_made AS (INSERT INTO {command} (id, device_id, kind, payload, status, attempts, \"order\", created_at, "
+        f"result, ticket_id) SELECT gen_random_uuid(), d.id, d.kind, d.payload, d.status, 0, "
+        f"%s + row_number() OVER (ORDER BY d.k, d.id), %s, '{{}}'::jsonb, d.ticket_id FROM dev_d d)"
     )
 
 
-_AT_WINDOWS_SQL = {}
-_GATHERED = "window-commands"
+_COMMANDS_CTES = {}
+_GATHERED = "device-commands"
+
+
+def _gather(kind: str, payload: dict, *, device=None, window_id=None, device_kind=None, ticket=None) -> None:
+    with events.batch():  # the action's (an effect runs in one); on its own, a batch of one
+        events.scratch().setdefault(_GATHERED, []).append(
+            (device.pk if device else None, window_id, device_kind, kind, payload, ticket.pk if ticket else None))
 
 
 def queue_at_window(window_id: int, device_kind: str, kind: str, payload: dict) -> None:
     """``queue`` for every device of ``device_kind`` a gateway drives at the window.
 
-    On PostgreSQL the commands of one action are gathered and go in one statement when it ends
-    (``_queue_gathered``): a call that finishes the last ticket used to read the devices, then
-    supersede and insert each command, four round trips. SQLite reads the window's devices once
-    per action and queues each command through the ORM.
+    On PostgreSQL the commands of one action are gathered and written with its events, in their
+    statement (``_commands_rider``): a call that finished the last ticket used to read the devices,
+    then supersede and insert each command, four round trips of its own. SQLite reads the window's
+    devices once per action and queues each command through the ORM.
     """
     if connection.vendor == "postgresql":
-        with events.batch():  # the action's (an effect runs in one); on its own, a batch of one
-            events.scratch().setdefault(_GATHERED, []).append((window_id, device_kind, kind, payload))
+        _gather(kind, payload, window_id=window_id, device_kind=device_kind)
         return
     for d in _window_devices(window_id, device_kind):
         queue(d, kind, payload)
 
 
-def _queue_gathered(scratch) -> None:
+def queue_with_action(device: Device, kind: str, payload: dict, *, ticket=None) -> None:
+    """``queue``, written with the action's events on PostgreSQL (the kiosk's print)."""
+    if connection.vendor == "postgresql":
+        _gather(kind, payload, device=device, ticket=ticket)
+        return
+    queue(device, kind, payload, ticket=ticket)
+
+
+def _commands_rider(scratch) -> events.Rider | None:
     wanted = scratch.pop(_GATHERED, None)
     if not wanted:
-        return
+        return None
     # A later display state of the same action wins, as a later ``queue`` would supersede it.
-    last_state = {(w, dk): k for k, (w, dk, kind, _) in enumerate(wanted) if kind in DISPLAY_STATE}
+    at = {(w[0], w[1], w[2]): k for k, w in enumerate(wanted) if w[3] in DISPLAY_STATE}
     params = []
-    for k, (window_id, device_kind, kind, payload) in enumerate(wanted):
-        stale = kind in DISPLAY_STATE and last_state[(window_id, device_kind)] != k
+    for k, (device_id, window_id, device_kind, kind, payload, ticket_id) in enumerate(wanted):
+        stale = kind in DISPLAY_STATE and at[(device_id, window_id, device_kind)] != k
         status = CommandStatus.SUPERSEDED if stale else CommandStatus.PENDING
-        params += [window_id, device_kind, kind, json.dumps(payload), status, k]
+        params += [device_id, window_id, device_kind, kind, json.dumps(payload), status, k, ticket_id]
     n = len(wanted)
-    if n not in _AT_WINDOWS_SQL:
-        _AT_WINDOWS_SQL[n] = _at_windows_sql(n)
-    with prepared.cursor() as cur:
-        cur.execute(_AT_WINDOWS_SQL[n], [*params, next_orders(), timezone.now()])
-        _tell_after_commit([g for (g,) in cur.fetchall()])
+    if n not in _COMMANDS_CTES:
+        _COMMANDS_CTES[n] = _commands_ctes(n)
+    return events.Rider(
+        ctes=_COMMANDS_CTES[n], params=[*params, next_orders(), timezone.now()],
+        returning="(SELECT array_agg(DISTINCT gateway_id) FROM dev_d)",
+        then=lambda gateways: _tell_after_commit(gateways or ()),
+    )
 
 
 def on_called(event, actor):
@@ -226,7 +241,8 @@ def on_issued(event, actor):
     ticket = event.subject  # as issued, with its matter and hall
     if ticket is None:
         ticket = Ticket.objects.select_related("service", "hall").get(pk=p["ticket"]["id"])
-    print_ticket(ticket, printer, ahead=p["ahead"], estimated_wait_s=p["estimated_wait_s"], kiosk=kiosk)
+    payload = print_payload(ticket, printer, ahead=p["ahead"], estimated_wait_s=p["estimated_wait_s"], kiosk=kiosk)
+    queue_with_action(printer, CommandKind.PRINT, payload, ticket=ticket)
 
 
 def ticket_content(ticket, *, ahead: int, estimated_wait_s: int):
@@ -253,15 +269,21 @@ def ticket_bytes(ticket, printer: Device | None, *, ahead: int, estimated_wait_s
                          paper_mm=int(options.get("paper_mm", 58)), charset=options.get("charset", "gb18030"))
 
 
-def print_ticket(ticket, printer: Device, *, ahead: int, estimated_wait_s: int, kiosk: Device | None = None,
-                 reprint: bool = False) -> DeviceCommand:
-    """Queue the ticket's bytes for ``printer``; must run inside a transaction."""
+def print_payload(ticket, printer: Device, *, ahead: int, estimated_wait_s: int, kiosk: Device | None = None,
+                  reprint: bool = False) -> dict:
     data = ticket_bytes(ticket, printer, ahead=ahead, estimated_wait_s=estimated_wait_s)
-    payload = {
+    return {
         "ticket": str(ticket.pk), "number": ticket.number, "kiosk": kiosk.pk if kiosk else None,
         "data": base64.b64encode(data).decode("ascii"), "paper_mm": int((printer.options or {}).get("paper_mm", 58)),
         "expires_at": time.time() + PRINT_TTL_S, "reprint": reprint,
     }
+
+
+def print_ticket(ticket, printer: Device, *, ahead: int, estimated_wait_s: int, kiosk: Device | None = None,
+                 reprint: bool = False) -> DeviceCommand:
+    """Queue the ticket's bytes for ``printer``; must run inside a transaction."""
+    payload = print_payload(ticket, printer, ahead=ahead, estimated_wait_s=estimated_wait_s, kiosk=kiosk,
+                            reprint=reprint)
     return queue(printer, CommandKind.PRINT, payload, ticket=ticket)
 
 
@@ -274,7 +296,7 @@ def register():
     events.on_record("window.state", on_window_state)
     events.on_record("ticket.finished", on_finished)
     events.on_record("ticket.issued", on_issued)
-    events.on_flush(_queue_gathered)
+    events.on_flush(_commands_rider)
     post_save.connect(forget_printers, sender=Device, dispatch_uid="forget-printers-save")
     post_delete.connect(forget_printers, sender=Device, dispatch_uid="forget-printers-delete")
 
