@@ -55,6 +55,9 @@ def batch():
         yield
         riders = [rider for flush in _flushes if (rider := flush(shared)) is not None]
         _write(pending, riders)
+        outbox = shared.get(_OUTBOX)
+        if outbox:
+            transaction.on_commit(lambda: _send_all(outbox))
     finally:
         _pending.reset(token)
         _scratch.reset(scratch)
@@ -108,8 +111,7 @@ def _write(pending, riders=()) -> None:
         riders = ()
         for k, event in enumerate(evs):
             event.seq = last - len(evs) + 1 + k
-        messages = [event.as_message() for event in evs]
-        transaction.on_commit(lambda m=messages, h=hall_id: publish_all(h, m))
+        publish_all(hall_id, [event.as_message() for event in evs])
 
 
 def _append(hall_id, evs, riders=()) -> int:
@@ -245,18 +247,51 @@ def run_layer(send, *args) -> None:
 
 
 def publish_all(hall_id, messages: list[dict]) -> None:
-    """Send one action's events to the hall's group in one message: a call that finishes the current
-    ticket records three, and each group_send is several Redis round trips. A lone event goes as
-    "hall.event", several in order as "hall.events" (displays.consumers.fanout takes both)."""
-    layer = get_channel_layer()
-    if layer is None or not messages:
+    """Send one action's events to the hall's group after commit, in one message: a call that
+    finishes the current ticket records three, and each group_send is several Redis round trips. A
+    lone event goes as "hall.event", several in order as "hall.events" (displays.consumers.fanout
+    takes both). A lost publish is recovered by clients resuming with ?since=."""
+    if not messages:
         return
     body = ({"type": "hall.event", "event": messages[0]} if len(messages) == 1
             else {"type": "hall.events", "events": messages})
-    try:
-        run_layer(layer.group_send, hall_group(hall_id), body)
-    except Exception:  # a lost publish is recovered by clients resuming with ?since=
-        log.exception("publishing events %s of hall %s failed", [m.get("seq") for m in messages], hall_id)
+    send_after_commit(hall_group(hall_id), body, f"events {[m.get('seq') for m in messages]} of hall {hall_id}")
+
+
+_OUTBOX = "outbox"
+
+
+def send_after_commit(group: str, message: dict, what: str) -> None:
+    """``group_send`` once the transaction commits; dropped if it rolls back.
+
+    Inside a batch every send of the action waits for its end and they go together in one hop to
+    the event loop (``run_layer``): from a server thread each hop is a round of thread
+    hand-offs of its own, and an action that drives a gateway sends twice (the hall's events, the
+    gateway's commands). A failed send is logged; the others still go.
+    """
+    if _pending.get() is not None:
+        scratch().setdefault(_OUTBOX, []).append((group, message, what))
+        return
+    transaction.on_commit(lambda: _send_all([(group, message, what)]))
+
+
+def _send_all(sends) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def one(group, message, what):
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            log.exception("sending %s failed", what)
+
+    async def every():
+        # At once: each group appears once per action (its hall's events; each gateway once), so
+        # there is no order between them to keep, and their Redis round trips overlap.
+        await asyncio.gather(*(one(*send) for send in sends))
+
+    run_layer(every)
 
 
 def events_since(hall_id, since: int, limit: int = 500):

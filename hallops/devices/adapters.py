@@ -1,8 +1,9 @@
 """The one place where core state changes become device commands.
 
 Registered with ``hallops.core.events.on_record`` (hallops.devices.apps), so every handler runs inside the
-transaction of the state change: the command commits or rolls back with it. The gateway is told
-after commit (hallops.devices.hub.notify).
+transaction of the state change: the command commits or rolls back with it. On PostgreSQL an action's
+commands are written in its events' statement (``events.Rider``); SQLite writes them through the ORM.
+Each gateway is told once per action, after commit (hallops.devices.hub.notify).
 
 | event                          | command                                                    |
 |--------------------------------|------------------------------------------------------------|
@@ -73,7 +74,7 @@ def _tell_after_commit(gateway_ids) -> None:
     told = events.scratch().setdefault("told-gateways", set())
     for gateway_id in set(gateway_ids) - told:
         told.add(gateway_id)
-        transaction.on_commit(lambda g=gateway_id: hub.notify(g))
+        hub.notify(gateway_id)
 
 
 _DRIVEN_AT_WINDOW = Prepared(lambda window_id: _driven(Device.objects.filter(window_id=window_id))

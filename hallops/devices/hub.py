@@ -88,16 +88,11 @@ def take_new(gateway) -> list[dict]:
 
 
 def notify(gateway_id) -> None:
-    """After commit: a connected gateway fetches its new commands now (the virtual gateway polls)."""
+    """After commit, a connected gateway fetches its new commands (the virtual gateway polls). If
+    the message is lost the gateway gets them on its next reconnect."""
     if gateway_id is None:
         return
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        events.run_layer(layer.group_send, gateway_group(gateway_id), {"type": "gateway.commands"})
-    except Exception:  # the gateway gets it on its next reconnect
-        log.exception("notifying gateway %s failed", gateway_id)
+    events.send_after_commit(gateway_group(gateway_id), {"type": "gateway.commands"}, f"gateway {gateway_id}")
 
 
 def apply_ack(gateway, message: dict) -> None:

@@ -163,16 +163,24 @@ def test_recording_outside_a_transaction_is_refused(hall):
 
 
 def test_each_event_is_published_once_after_commit_one_message_per_action(
-        hall, service_a, window, clock, django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr(events, "publish_all", lambda hall_id, messages: sent.append([m["type"] for m in messages]))
+        hall, service_a, window, clock, django_capture_on_commit_callbacks, channel_layer):
+    layer, loop = channel_layer, channel_layer.loop
+    channel = loop.run_until_complete(layer.new_channel())
+    loop.run_until_complete(layer.group_add(events.hall_group(hall.pk), channel))
+
+    def received():
+        got = []
+        while (message := loop.run_until_complete(_receive(layer, channel, 0.5))) is not None:
+            got.append([e["type"] for e in message.get("events", [message.get("event")])])
+        return got
+
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         issue(hall, service_a, clock)
         actions.call_next(window, now=clock.tick())
-    assert sent == []  # nothing before commit
+    assert received() == []  # nothing before commit
     for callback in callbacks:
         callback()
-    assert sent == [["ticket.issued"], ["window.state", "ticket.called"]]
+    assert received() == [["ticket.issued"], ["window.state", "ticket.called"]]
 
 
 async def _receive(layer, channel, timeout):
@@ -287,3 +295,31 @@ def test_a_thread_of_no_server_keeps_one_loop_for_its_sends_and_a_server_thread_
     assert first is second and not first.is_running()  # kept, not one per send
     assert from_view is server_loop and from_view is not first
     assert sent_by_then == 3
+
+
+def test_an_actions_sends_go_together_after_commit_and_one_failing_stops_none(
+        hall, django_capture_on_commit_callbacks, caplog, channel_layer):
+    layer, loop = channel_layer, channel_layer.loop
+    channels = {}
+    for group in ("hall-a", "gateway-b"):
+        channels[group] = loop.run_until_complete(layer.new_channel())
+        loop.run_until_complete(layer.group_add(group, channels[group]))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic(), events.batch():
+            events.send_after_commit("hall-a", {"type": "x.one"}, "one")
+            events.send_after_commit("not a valid group name!", {"type": "x.lost"}, "lost")
+            events.send_after_commit("gateway-b", {"type": "x.two"}, "two")
+    assert len(callbacks) == 1  # one hop to the event loop for the whole action
+    assert loop.run_until_complete(_receive(layer, channels["hall-a"], 0.2)) is None
+    callbacks[0]()
+    assert loop.run_until_complete(_receive(layer, channels["hall-a"], 2)) == {"type": "x.one"}
+    assert loop.run_until_complete(_receive(layer, channels["gateway-b"], 2)) == {"type": "x.two"}
+    assert "sending lost failed" in caplog.text
+
+
+def test_a_rolled_back_action_sends_nothing(hall, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with pytest.raises(ZeroDivisionError), transaction.atomic(), events.batch():
+            events.send_after_commit("hall-a", {"type": "x.one"}, "one")
+            1 / 0
+    assert callbacks == []
