@@ -267,10 +267,13 @@ def send_after_commit(group: str, message: dict, what: str) -> None:
     Inside a batch every send of the action waits for its end and they go together in one hop to
     the event loop (``run_layer``): from a server thread each hop is a round of thread
     hand-offs of its own, and an action that drives a gateway sends twice (the hall's events, the
-    gateway's commands). A failed send is logged; the others still go.
+    gateway's commands). The same message to the same group goes once per action (a gateway
+    told of each of its new commands hears once). A failed send is logged; the others still go.
     """
     if _pending.get() is not None:
-        scratch().setdefault(_OUTBOX, []).append((group, message, what))
+        outbox = scratch().setdefault(_OUTBOX, [])
+        if not any(g == group and m == message for g, m, _ in outbox):
+            outbox.append((group, message, what))
         return
     transaction.on_commit(lambda: _send_all([(group, message, what)]))
 
@@ -287,8 +290,8 @@ def _send_all(sends) -> None:
             log.exception("sending %s failed", what)
 
     async def every():
-        # At once: each group appears once per action (its hall's events; each gateway once), so
-        # there is no order between them to keep, and their Redis round trips overlap.
+        # At once: a group gets one message per action (its hall's events; each gateway its
+        # notice), so there is no order between them to keep, and their Redis round trips overlap.
         await asyncio.gather(*(one(*send) for send in sends))
 
     run_layer(every)

@@ -61,19 +61,18 @@ DISPLAY_STATE = (CommandKind.SHOW, CommandKind.CLEAR)
 def queue(device: Device, kind: str, payload: dict, *, ticket=None) -> DeviceCommand:
     """Create a command in the current transaction; the gateway hears of it after commit."""
     if kind in DISPLAY_STATE:
-        DeviceCommand.objects.filter(device=device, kind__in=DISPLAY_STATE, status__in=OPEN_STATUSES).update(status=CommandStatus.SUPERSEDED)
+        DeviceCommand.objects.filter(device=device, kind__in=DISPLAY_STATE,
+                                     status__in=OPEN_STATUSES).update(status=CommandStatus.SUPERSEDED)
     command = DeviceCommand.objects.create(device=device, kind=kind, payload=payload, ticket=ticket)
-    _tell_after_commit([device.gateway_id])
+    _tell([device.gateway_id])
     return command
 
 
-def _tell_after_commit(gateway_ids) -> None:
-    """Each gateway hears once per action that it has new commands, after commit."""
+def _tell(gateway_ids) -> None:
+    """After commit, once per action however many commands it queued (hub.notify)."""
     from . import hub
 
-    told = events.scratch().setdefault("told-gateways", set())
-    for gateway_id in set(gateway_ids) - told:
-        told.add(gateway_id)
+    for gateway_id in gateway_ids:
         hub.notify(gateway_id)
 
 
@@ -162,7 +161,7 @@ def _commands_rider(scratch) -> events.Rider | None:
     return events.Rider(
         ctes=_COMMANDS_CTES[n], params=[*params, next_orders(), timezone.now()],
         returning="(SELECT array_agg(DISTINCT gateway_id) FROM dev_d)",
-        then=lambda gateways: _tell_after_commit(gateways or ()),
+        then=lambda gateways: _tell(gateways or ()),
     )
 
 
@@ -239,9 +238,7 @@ def on_issued(event, actor):
     if printer is None:
         return
     p = event.payload
-    ticket = event.subject  # as issued, with its matter and hall
-    if ticket is None:
-        ticket = Ticket.objects.select_related("service", "hall").get(pk=p["ticket"]["id"])
+    ticket = event.subject  # as issue_ticket holds it, with its matter and hall
     payload = print_payload(ticket, printer, ahead=p["ahead"], estimated_wait_s=p["estimated_wait_s"], kiosk=kiosk)
     queue_with_action(printer, CommandKind.PRINT, payload, ticket=ticket)
 

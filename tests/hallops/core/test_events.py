@@ -309,11 +309,13 @@ def test_an_actions_sends_go_together_after_commit_and_one_failing_stops_none(
             events.send_after_commit("hall-a", {"type": "x.one"}, "one")
             events.send_after_commit("not a valid group name!", {"type": "x.lost"}, "lost")
             events.send_after_commit("gateway-b", {"type": "x.two"}, "two")
+            events.send_after_commit("gateway-b", {"type": "x.two"}, "two again")
     assert len(callbacks) == 1  # one hop to the event loop for the whole action
     assert loop.run_until_complete(_receive(layer, channels["hall-a"], 0.2)) is None
     callbacks[0]()
     assert loop.run_until_complete(_receive(layer, channels["hall-a"], 2)) == {"type": "x.one"}
     assert loop.run_until_complete(_receive(layer, channels["gateway-b"], 2)) == {"type": "x.two"}
+    assert loop.run_until_complete(_receive(layer, channels["gateway-b"], 0.3)) is None  # once
     assert "sending lost failed" in caplog.text
 
 
