@@ -212,12 +212,12 @@ def check_payload(type: str, payload: dict) -> None:
 
 
 # Under daphne, a view runs in a thread of the server's (sync_to_async), and its sends are handed to
-# the server's event loop and its Redis pool (run_layer). A thread that works for no event loop (a
-# gunicorn gthread worker, hallops.wsgi; a management command such as the patrol agent or a sweep)
-# has none: asgiref's async_to_sync would start a thread and a loop for every send, and
-# channels_redis, whose pool belongs to one loop, would open a Redis connection for it and close it
-# with the loop (one TCP connect per event, about 18 ms of the thread each instead of 2 on the 2-core
-# bench box). Such a thread keeps one loop for its life instead, and with it one pooled connection.
+# the server's event loop and its Redis pool (run_layer), unless the layer sends blocking (Redis,
+# _send_all). A thread that works for no event loop (a gunicorn gthread worker, hallops.wsgi; a
+# management command such as the patrol agent or a sweep) has none: asgiref's async_to_sync would
+# start a thread and a loop for every send, and channels_redis, whose pool belongs to one loop, would
+# open a Redis connection for it and close it with the loop (one TCP connect per event, about 18 ms
+# of the thread each instead of 2 on the 2-core bench box). Such a thread keeps one loop for its life instead, and with it one pooled connection.
 _thread = threading.local()
 
 
@@ -264,11 +264,12 @@ _OUTBOX = "outbox"
 def send_after_commit(group: str, message: dict, what: str) -> None:
     """``group_send`` once the transaction commits; dropped if it rolls back.
 
-    Inside a batch every send of the action waits for its end and they go together in one hop to
-    the event loop (``run_layer``): from a server thread each hop is a round of thread
-    hand-offs of its own, and an action that drives a gateway sends twice (the hall's events, the
-    gateway's commands). The same message to the same group goes once per action (a gateway
-    told of each of its new commands hears once). A failed send is logged; the others still go.
+    Inside a batch every send of the action waits for its end and they go together: on Redis in
+    two round trips from the view's own thread (``RedisChannelLayer.group_send_blocking``),
+    otherwise in one hop to the event loop (``run_layer``). An action that drives a gateway sends
+    twice (the hall's events, the gateway's commands). The same message to the same group goes
+    once per action (a gateway told of each of its new commands hears once). A failed send is
+    logged; the others still go.
     """
     if _pending.get() is not None:
         outbox = scratch().setdefault(_OUTBOX, [])
@@ -281,6 +282,14 @@ def send_after_commit(group: str, message: dict, what: str) -> None:
 def _send_all(sends) -> None:
     layer = get_channel_layer()
     if layer is None:
+        return
+    blocking = getattr(layer, "group_send_blocking", None)
+    if blocking is not None and not _in_event_loop():
+        # Redis: from this thread, on a blocking connection, without a hop to the event loop
+        # (hallops.redis_layer says what that costs). The view still waits for the send.
+        whats = {(group, id(message)): what for group, message, what in sends}
+        for (group, message), _exc in blocking([(group, message) for group, message, _ in sends]):
+            log.error("sending %s failed", whats[(group, id(message))], exc_info=_exc)
         return
 
     async def one(group, message, what):
@@ -295,6 +304,14 @@ def _send_all(sends) -> None:
         await asyncio.gather(*(one(*send) for send in sends))
 
     run_layer(every)
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def events_since(hall_id, since: int, limit: int = 500):

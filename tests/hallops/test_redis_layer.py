@@ -1,7 +1,8 @@
 """The channel layer sends a group message in two round trips and behaves as channels_redis does:
 every member in every process gets it once, a full inbox drops it, an expired message is gone.
 
-Each scenario runs against hallops' layer and channels_redis's own, on a real Redis."""
+Each scenario runs against hallops' layer (sending from the event loop, and blocking from a
+thread as a view does) and channels_redis's own, on a real Redis."""
 
 import asyncio
 import uuid
@@ -13,11 +14,22 @@ from hallops.redis_layer import RedisChannelLayer
 
 pytestmark = pytest.mark.services
 
-LAYERS = [RedisChannelLayer, Upstream]
+LAYERS = ["hallops", "hallops-blocking", "channels_redis"]
 
 
-def make(cls, redis_url, prefix, **config):
-    return cls(hosts=[redis_url], prefix=prefix, **config)
+def make(kind, redis_url, prefix, **config):
+    cls = Upstream if kind == "channels_redis" else RedisChannelLayer
+    layer = cls(hosts=[redis_url], prefix=prefix, **config)
+    layer.kind = kind
+    return layer
+
+
+async def group_send(layer, group, message):
+    if layer.kind != "hallops-blocking":
+        await layer.group_send(group, message)
+        return
+    # As a view sends after its commit: from a thread of its own, waiting for Redis.
+    assert await asyncio.to_thread(layer.group_send_blocking, [(group, message)]) == []
 
 
 @pytest.fixture
@@ -38,15 +50,15 @@ async def close(*layers):
         await layer.close_pools()
 
 
-@pytest.mark.parametrize("cls", LAYERS)
-async def test_a_group_message_reaches_every_member_of_every_process_once(cls, redis_url, prefix):
-    one, two = make(cls, redis_url, prefix), make(cls, redis_url, prefix)  # two processes
+@pytest.mark.parametrize("kind", LAYERS)
+async def test_a_group_message_reaches_every_member_of_every_process_once(kind, redis_url, prefix):
+    one, two = make(kind, redis_url, prefix), make(kind, redis_url, prefix)  # two processes
     members = [(one, await one.new_channel()), (one, await one.new_channel()), (two, await two.new_channel())]
     for layer, channel in members:
         await layer.group_add("hall.1", channel)
     outsider = await two.new_channel()
 
-    await one.group_send("hall.1", {"type": "hall.event", "seq": 7})
+    await group_send(one, "hall.1", {"type": "hall.event", "seq": 7})
 
     for layer, channel in members:
         assert await received(layer, channel) == {"type": "hall.event", "seq": 7}
@@ -55,18 +67,18 @@ async def test_a_group_message_reaches_every_member_of_every_process_once(cls, r
     await close(one, two)
 
 
-@pytest.mark.parametrize("cls", LAYERS)
-async def test_a_full_inbox_drops_the_group_message(cls, redis_url, prefix):
-    layer = make(cls, redis_url, prefix, capacity=2)
+@pytest.mark.parametrize("kind", LAYERS)
+async def test_a_full_inbox_drops_the_group_message(kind, redis_url, prefix):
+    layer = make(kind, redis_url, prefix, capacity=2)
     full, room = await layer.new_channel(), await layer.new_channel()
     await layer.send(full, {"type": "x", "n": 1})
     await layer.send(full, {"type": "x", "n": 2})
-    other = make(cls, redis_url, prefix, capacity=2)  # another process, its own inbox key
+    other = make(kind, redis_url, prefix, capacity=2)  # another process, its own inbox key
     spare = await other.new_channel()
     for layer_, channel in ((layer, full), (layer, room), (other, spare)):
         await layer_.group_add("hall.1", channel)
 
-    await other.group_send("hall.1", {"type": "x", "n": 3})
+    await group_send(other, "hall.1", {"type": "x", "n": 3})
 
     # One inbox key per process: this process's is full (two waiting), so neither of its channels
     # gets the message; the other process's does.
@@ -77,17 +89,45 @@ async def test_a_full_inbox_drops_the_group_message(cls, redis_url, prefix):
     await close(layer, other)
 
 
-@pytest.mark.parametrize("cls", LAYERS)
-async def test_an_expired_message_makes_room_for_a_new_one(cls, redis_url, prefix):
-    layer = make(cls, redis_url, prefix, expiry=2, capacity=2)
+@pytest.mark.parametrize("kind", LAYERS)
+async def test_an_expired_message_makes_room_for_a_new_one(kind, redis_url, prefix):
+    layer = make(kind, redis_url, prefix, expiry=2, capacity=2)
     channel = await layer.new_channel()
     await layer.group_add("hall.1", channel)
-    await layer.group_send("hall.1", {"type": "x", "n": 1})
+    await group_send(layer, "hall.1", {"type": "x", "n": 1})
     await asyncio.sleep(1.5)
-    await layer.group_send("hall.1", {"type": "x", "n": 2})  # keeps the inbox alive
+    await group_send(layer, "hall.1", {"type": "x", "n": 2})  # keeps the inbox alive
     await asyncio.sleep(1.6)  # n=1 has expired, n=2 not yet
 
-    await layer.group_send("hall.1", {"type": "x", "n": 3})  # capacity 2: room only once n=1 is trimmed
+    await group_send(layer, "hall.1", {"type": "x", "n": 3})  # capacity 2: room only once n=1 is trimmed
 
     assert [(await received(layer, channel))["n"] for _ in range(2)] == [2, 3]
     await close(layer)
+
+
+async def test_a_blocking_send_of_several_groups_delivers_each_and_reports_only_the_failed(redis_url, prefix):
+    layer, other = make("hallops", redis_url, prefix), make("hallops", redis_url, prefix)
+    hall, gateway = await layer.new_channel(), await other.new_channel()
+    await layer.group_add("hall-1", hall)
+    await other.group_add("gateway-2", gateway)
+
+    failed = await asyncio.to_thread(layer.group_send_blocking, [
+        ("hall-1", {"type": "hall.events", "n": 1}),
+        ("not a valid group!", {"type": "x"}),
+        ("gateway-2", {"type": "gateway.notify"}),
+        ("nobody-3", {"type": "x"}),  # no members: nothing to write, not a failure
+    ])
+
+    assert [send for send, _exc in failed] == [("not a valid group!", {"type": "x"})]
+    assert await received(layer, hall) == {"type": "hall.events", "n": 1}
+    assert await received(other, gateway) == {"type": "gateway.notify"}
+    assert await received(layer, hall, timeout=0.1) is None
+    await close(layer, other)
+
+
+async def test_a_blocking_send_to_an_unreachable_redis_reports_the_failure(prefix):
+    layer = make("hallops", "redis://127.0.0.1:1/0", prefix)
+
+    failed = await asyncio.to_thread(layer.group_send_blocking, [("hall-1", {"type": "x"})])
+
+    assert [send for send, _exc in failed] == [("hall-1", {"type": "x"})]
