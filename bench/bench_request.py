@@ -193,14 +193,17 @@ def main():
     ap.add_argument("--rounds", type=int, default=300)
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--devices", action="store_true", help="LED strips, pads and a printer, as a hall has")
+    ap.add_argument("--server", choices=["daphne", "gunicorn", "granian"], default="daphne",
+                    help="what serves the API (gunicorn and granian: hallops.wsgi, 4 threads a process)")
     args = ap.parse_args()
-    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "processes": args.processes}
+    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "rounds": args.rounds, "processes": args.processes,
+               "server": args.server}
     with pg_database() as db_url:
         env = django_env(db_url, DJANGO_SETTINGS_MODULE="bench.bench_settings")
         manage(env, "migrate", "--noinput", "-v", "0")
         info = json.loads(run_script(env, setup_script(args.devices)).strip().splitlines()[-1])
         samples = {k: [] for k in ("bare", "me", "halls", "load", "services", "issue", "call_next")}
-        with daphne_servers(env, count=args.processes) as (ports, _):
+        with daphne_servers(env, count=args.processes, kind=args.server) as (ports, _):
             conns = [Conn(p) for p in ports]
             window = info["windows"][0]
             for i in range(args.rounds + 20):  # the first 20 rounds warm up

@@ -1,9 +1,10 @@
 """Server setups for the HTTP API, one after another in one run (issue 14: pick by measurement).
 
-    .venv/bin/python bench/bench_servers.py [--seconds 20] [--setups daphne2,daphne4,gunicorn2x4,gunicorn4x4]
+    .venv/bin/python bench/bench_servers.py [--seconds 20] [--setups daphne2,daphne4,gunicorn2x4,gunicorn4x4,granian2x4,granian4x4]
 
-The setups are the candidates for serving the API: more daphne processes, or gunicorn's gthread workers (hallops.wsgi, several threads per
-process) with daphne left to the sockets. Each setup gets a fresh throwaway PostgreSQL database with
+The setups are the candidates for serving the API: more daphne processes, or a WSGI server
+(hallops.wsgi, several threads per process) with daphne left to the sockets: gunicorn's gthread
+workers, or granian's (HTTP parsed in Rust). Each setup gets a fresh throwaway PostgreSQL database with
 bench_core's hall (5 matters, 14 windows with staff signed in) and then
   calls  14 windows call back to back for S seconds, each in its own client thread on a keep-alive
          connection (call-next, then start), on tickets seeded beforehand → calls/s, call-next p50/p99;
@@ -45,6 +46,8 @@ SETUPS = {  # name: (server, processes, threads per process)
     "daphne4": ("daphne", 4, 1),
     "gunicorn2x4": ("gunicorn", 2, 4),
     "gunicorn4x4": ("gunicorn", 4, 4),
+    "granian2x4": ("granian", 2, 4),
+    "granian4x4": ("granian", 4, 4),
 }
 WINDOWS, KIOSKS = 14, 8
 MATTERS = ["general", "s0", "s1", "s2", "s3"]
@@ -83,8 +86,33 @@ def gunicorn_server(env, workers, threads):
         yield [port], [proc]
 
 
+@contextmanager
+def granian_server(env, workers, threads):
+    """granian (WSGI, hallops.wsgi) with its workers on one port."""
+    from tests.production.cluster import free_port, wait_ready
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = open(RESULTS / "granian.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+                             "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
+                             "--no-access-log", "--log-level", "warning", "hallops.wsgi:application"],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(port, proc)
+        yield [port], [proc]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def servers(kind, env, processes, threads):
-    return daphne_servers(env, count=processes) if kind == "daphne" else gunicorn_server(env, processes, threads)
+    if kind == "daphne":
+        return daphne_servers(env, count=processes)
+    return (gunicorn_server if kind == "gunicorn" else granian_server)(env, processes, threads)
 
 
 def process_tree(pids):

@@ -86,18 +86,32 @@ def run_script(env, code: str) -> str:
     return out.stdout
 
 
+# How each kind of server serves the API on one port with one process: daphne (ASGI, the sockets'
+# server), gunicorn (WSGI, gthread) and granian (WSGI, HTTP parsed in Rust), 4 threads each for the
+# WSGI servers' views.
+SERVER_COMMANDS = {
+    "daphne": lambda port: ["daphne", "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"],
+    "gunicorn": lambda port: ["gunicorn", "-k", "gthread", "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}",
+                              "--no-control-socket", "hallops.wsgi:application"],
+    "granian": lambda port: ["granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "1", "--blocking-threads", "4", "--no-access-log",
+                             "--log-level", "warning", "hallops.wsgi:application"],
+}
+
+
 @contextmanager
-def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2")), root=ROOT):
-    """``count`` daphne processes serving the checkout at ``root`` (another tree's, to compare)."""
+def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2")), root=ROOT, kind="daphne"):
+    """``count`` server processes (daphne unless ``kind`` says) serving the checkout at ``root``
+    (another tree's, to compare)."""
     env = {**env, "PYTHONPATH": str(root)} if root != ROOT else env
     procs, ports = [], []
     try:
         for _ in range(count):
             port = free_port()
             RESULTS.mkdir(parents=True, exist_ok=True)
-            log = open(RESULTS / f"daphne-{Path(root).name}-{len(procs)}.log", "w")
-            p = subprocess.Popen([str(Path(PY).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                                  "hallops.asgi:application"], env=env, cwd=root,
+            log = open(RESULTS / f"{kind}-{Path(root).name}-{len(procs)}.log", "w")
+            command = SERVER_COMMANDS[kind](port)
+            p = subprocess.Popen([str(Path(PY).parent / command[0]), *command[1:]], env=env, cwd=root,
                                  stdout=log, stderr=subprocess.STDOUT)
             procs.append(p)
             ports.append(port)
