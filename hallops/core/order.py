@@ -113,35 +113,85 @@ def key_params(bounds: Bounds, window_id) -> list:
             bounds.overdue_before, bounds.starve_before, window_id]
 
 
-def probe_sql(exclude: int = 0, select: str = "c.id", join: str = "") -> str:
-    """SELECT the id of the ticket a window calls next: every queue head, sorted by the key above.
-
-    Parameters, in order: see ``probe_params``. Each head is a correlated subquery that reads one
-    row of the (service, status, rank, queue_at) index; ``exclude`` placeholders skip tickets
-    another window took between this probe and its claim. Runs unchanged on PostgreSQL and SQLite.
-    """
+def queues_sql(exclude: int = 0, depth: int = 1, offset: int = 0) -> str:
+    """The ids at the head of every queue a window calls from: its matters' queues (one per class)
+    and the tickets transferred to it. Each head is a correlated subquery that reads the first
+    ``depth`` rows of the (service, status, rank, queue_at, id) index (``depth`` > 1: PostgreSQL's
+    LATERAL), after the first ``offset``; ``exclude`` placeholders skip tickets another window took
+    meanwhile. Placeholders: ``queues_params``."""
     t, ws = Ticket._meta.db_table, WindowService._meta.db_table
     skip = f" AND h.id NOT IN ({', '.join(['%s'] * exclude)})" if exclude else ""
     ranks = " UNION ALL ".join(f"SELECT {r} AS r" for r in RANKS)
-    head = (f"SELECT h.id FROM {t} h WHERE h.status = 'waiting' AND h.day = %s AND h.rank = q.r{skip} AND ")
-    order = "ORDER BY h.queue_at, h.id LIMIT 1"
-    return f"""
-SELECT {select} FROM {t} c {join} LEFT JOIN {ws} p ON p.window_id = %s AND p.service_id = c.service_id
-WHERE c.id IN (
-  SELECT ({head} h.service_id = s.service_id AND h.target_window_id IS NULL {order})
+    head = f"SELECT h.id FROM {t} h WHERE h.status = 'waiting' AND h.day = %s AND h.rank = q.r{skip} AND "
+    order = f"ORDER BY h.queue_at, h.id LIMIT {int(depth)}" + (f" OFFSET {int(offset)}" if offset else "")
+    if depth == 1:
+        return f"""
+  SELECT ({head} h.service_id = s.service_id AND h.target_window_id IS NULL {order}) AS id
     FROM {ws} s CROSS JOIN ({ranks}) q WHERE s.window_id = %s
   UNION ALL
-  SELECT ({head} h.target_window_id = %s {order}) FROM ({ranks}) q
+  SELECT ({head} h.target_window_id = %s {order}) FROM ({ranks}) q"""
+    return f"""
+  SELECT x.id FROM {ws} s CROSS JOIN ({ranks}) q CROSS JOIN LATERAL (
+    {head} h.service_id = s.service_id AND h.target_window_id IS NULL {order}) x WHERE s.window_id = %s
+  UNION ALL
+  SELECT x.id FROM ({ranks}) q CROSS JOIN LATERAL ({head} h.target_window_id = %s {order}) x"""
+
+
+def queues_params(window_id, day, exclude=()) -> list:
+    head = [day, *exclude]
+    return _params(*head, window_id, *head, window_id)
+
+
+def probe_sql(exclude: int = 0, select: str = "c.id", join: str = "") -> str:
+    """SELECT the id of the ticket a window calls next: every queue head, sorted by the key above.
+
+    Parameters, in order: see ``probe_params``. The heads are ``queues_sql``. Runs unchanged on
+    PostgreSQL and SQLite.
+    """
+    t, ws = Ticket._meta.db_table, WindowService._meta.db_table
+    return f"""
+SELECT {select} FROM {t} c {join} LEFT JOIN {ws} p ON p.window_id = %s AND p.service_id = c.service_id
+WHERE c.id IN ({queues_sql(exclude)}
 )
 ORDER BY {", ".join(key_sql())}
 LIMIT 1"""
 
 
+def first_free_ctes(depth: int, select: str, join: str = "", where: str = "") -> str:
+    """PostgreSQL, for the claim: WITH queries ending in ``pick``, the ticket the window calls next
+    among those no other window is claiming, locked. Placeholders: ``first_free_params``.
+
+    ``cand`` are the first ``depth`` of each queue, ``keyed`` their keys. ``pick`` tries them in
+    call order and locks the first that is still waiting and that nobody holds (``FOR UPDATE SKIP
+    LOCKED`` under the LIMIT: only the row taken stays locked), so windows alike calling at once take
+    the oldest, the next oldest and so on, one statement each. It never goes past the last candidate
+    of a queue that may hold more (``bound``): the ticket after it could come first, so when every
+    candidate up to there is held the window looks deeper (the caller doubles ``depth``), as the
+    order above demands. With ``depth`` 1 that is the best head or nothing. ``where``: more
+    conditions on the ticket ``c``. (``= ANY (ARRAY (…))`` keeps the planner on the primary key: with
+    ``IN`` it once read every waiting ticket to find the few candidates.)
+    """
+    t, ws = Ticket._meta.db_table, WindowService._meta.db_table
+    k1, k2, k3, *_ = key_sql()
+    bound = "SELECT id FROM cand" if depth == 1 else queues_sql(depth=1, offset=depth - 1)
+    keys = "kk.k1, kk.k2, kk.k3, kk.queue_at, kk.kid"
+    return f"""cand AS ({queues_sql(depth=depth)}
+), bound AS ({bound}
+), keyed AS (
+  SELECT c.id, {k1} AS k1, {k2} AS k2, {k3} AS k3, c.queue_at, c.id AS kid
+  FROM {t} c LEFT JOIN {ws} p ON p.window_id = %s AND p.service_id = c.service_id
+  WHERE c.id = ANY (ARRAY (SELECT id FROM cand))
+), pick AS (
+  SELECT {select} FROM {t} c {join} JOIN keyed kk ON kk.id = c.id
+  WHERE c.id = ANY (ARRAY (SELECT id FROM keyed)) AND c.status = 'waiting'{where}
+    AND ({keys}) <= ALL (SELECT k1, k2, k3, queue_at, kid FROM keyed WHERE id IN (SELECT id FROM bound))
+  ORDER BY {keys} LIMIT 1 FOR UPDATE OF c SKIP LOCKED)"""
+
+
+def first_free_params(window_id, day, bounds: Bounds, depth: int) -> list:
+    queues = queues_params(window_id, day)
+    return [*queues, *(queues if depth > 1 else []), *_params(*key_params(bounds, window_id), window_id)]
+
+
 def probe_params(window_id, day, bounds: Bounds, exclude=()) -> list:
-    head = [day, *exclude]
-    return _params(
-        window_id,
-        *head, window_id,
-        *head, window_id,
-        *key_params(bounds, window_id),
-    )
+    return _params(window_id, *queues_params(window_id, day, exclude), *key_params(bounds, window_id))

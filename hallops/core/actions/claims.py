@@ -1,8 +1,15 @@
 """The statements that take and change a window's tickets: one round trip each where PostgreSQL allows.
 
 ``claim_next`` chooses the ticket a window calls next (hallops.core.order's probe) and claims
-it; on PostgreSQL in the same statement it locks only the chosen row (``FOR UPDATE SKIP LOCKED``),
-marks the window 办理中 and, for 下一位, first finishes the ticket being served. ``change_current``
+it; on PostgreSQL in the same statement it locks only the chosen row (the first of the queues'
+first few, in call order, that no other window holds: ``FOR UPDATE SKIP LOCKED``), marks the
+window 办理中 and, for 下一位, first finishes the ticket being served.
+
+One lock can still outlive the choice: a ticket another window took and committed after this
+statement began is locked when tried (PostgreSQL follows the update to its new version) and then
+passed over, and stays locked until this transaction ends. Trying the candidates in one statement
+keeps that window as short as the statement; probing the heads alone, as before, made windows alike
+lose the head to each other several times a call under 14 windows. ``change_current``
 changes the window's current ticket and reads it back. SQLite, which has no data-modifying WITH and
 serialises writers anyway, takes a statement or two more. The actions in calls.py say what to do;
 this says how in SQL.
@@ -22,6 +29,10 @@ _CLAIM_SET = "status = 'called', called_at = %s, window_id = %s, staff_id = %s"
 FINISH_SET = "status = 'done', started_at = COALESCE(started_at, called_at, %s), finished_at = %s"
 # A window gives up after this many tickets taken under its nose in one call (never seen in practice).
 MAX_PROBES = 20
+# PostgreSQL: the first this many of each queue are the candidates one claim tries to lock, in call
+# order; when other windows hold them all, the next probe reads twice as deep.
+CLAIM_DEPTH = 2
+MAX_DEPTH = 64
 
 
 def _from_row(row):
@@ -32,25 +43,24 @@ def _from_row(row):
     return ticket
 
 
-def _claim_sql(probe, *, finishing=False):
-    """PostgreSQL: choose (``probe``), lock only the chosen row (skipping it if another window holds
-    it), claim it, and mark the window 办理中, in one statement. ``finishing`` (下一位): the same
-    statement first finishes the window's serving ticket and claims only if there was one; its row
-    comes back after the chosen one's (NULLs when nobody waits)."""
+def _claim_sql(ctes, *, finishing=False):
+    """PostgreSQL: choose and lock (``ctes``, ending in ``pick``: hallops.core.order.first_free_ctes),
+    claim, and mark the window 办理中, in one statement. ``finishing`` (下一位): the same statement
+    first finishes the window's serving ticket and chooses only if there was one; its row comes
+    after the chosen one's. Then whether any queue had a ticket at all (when none could be taken,
+    the window looks deeper)."""
     t, w = Ticket._meta.db_table, Window._meta.db_table
-    fin = gate = ""
+    fin = ""
     if finishing:
         fin = f"fin AS (UPDATE {t} SET {FINISH_SET} WHERE id = {_current_sql(1)} RETURNING {_RETURNING}), "
-        gate = " AND EXISTS (SELECT 1 FROM fin)"
-    sql = (f"WITH {fin}pick AS ({probe}), claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = ("
-           f"SELECT l.id FROM {t} l WHERE l.id = (SELECT id FROM pick) AND l.status = 'waiting' "
-           f"FOR UPDATE SKIP LOCKED){gate} RETURNING id), "
+    sql = (f"WITH {fin}{ctes}, "
+           f"claimed AS (UPDATE {t} SET {_CLAIM_SET} WHERE id = (SELECT id FROM pick) RETURNING id), "
            f"serving AS (UPDATE {w} SET state = 'serving', state_since = %s WHERE id = %s "
-           f"AND state <> 'serving' AND EXISTS (SELECT 1 FROM claimed)) ")
+           f"AND state <> 'serving' AND EXISTS (SELECT 1 FROM claimed)) "
+           f"SELECT pick.*, EXISTS (SELECT 1 FROM claimed), EXISTS (SELECT 1 FROM cand WHERE id IS NOT NULL)")
     if finishing:
-        return sql + ("SELECT pick.*, EXISTS (SELECT 1 FROM claimed), fin.* "
-                      "FROM (SELECT 1) one LEFT JOIN pick ON TRUE LEFT JOIN fin ON TRUE")
-    return sql + "SELECT pick.*, EXISTS (SELECT 1 FROM claimed) FROM pick"
+        return sql + ", fin.* FROM (SELECT 1) one LEFT JOIN pick ON TRUE LEFT JOIN fin ON TRUE"
+    return sql + " FROM (SELECT 1) one LEFT JOIN pick ON TRUE"
 
 
 def claim_next(window, day, bounds, staff_id, *, finish_at=None):
@@ -62,38 +72,50 @@ def claim_next(window, day, bounds, staff_id, *, finish_at=None):
     finish the window's serving ticket at that time, in the same statement; when it has none,
     nothing is finished nor claimed, and (None, None) comes back.
     """
+    if connection.vendor == "postgresql":
+        return _claim_on_postgresql(window, day, bounds, staff_id, finish_at)
     join = f"JOIN {Service._meta.db_table} sv ON sv.id = c.service_id"
     claim = [order._params(bounds.now)[0], window.pk, staff_id]
-    taken_meanwhile, finished = [], None
+    taken_meanwhile = []
     with prepared.cursor() as cur:
         for _attempt in range(MAX_PROBES):
-            probe = order.probe_sql(len(taken_meanwhile), select=_SELECT, join=join)
-            params = order.probe_params(window.pk, day, bounds, taken_meanwhile)
-            if connection.vendor == "postgresql":
-                finishing = finish_at is not None and finished is None
-                before = order._params(finish_at, finish_at) + [window.pk, TicketStatus.SERVING] if finishing else []
-                cur.execute(_claim_sql(probe, finishing=finishing), before + params + claim + [claim[0], window.pk])
-                row = cur.fetchone()
-                if finishing:
-                    n = len(_TICKET_COLS) + len(_SERVICE_COLS) + 1
-                    if row[n] is None:
-                        return None, None
-                    finished = _changed_from_row(row[n:], window)
-                    row = row[:n] if row[0] is not None else None
-                if row is None:
-                    return None, finished
-                if row[-1]:
-                    return _from_row(row[:-1]), finished
-            else:
-                cur.execute(probe, params)
-                row = cur.fetchone()
-                if row is None:
-                    return None, None
-                cur.execute(f"UPDATE {Ticket._meta.db_table} SET {_CLAIM_SET} WHERE id = %s AND status = 'waiting'",
-                            claim + [row[0]])
-                if cur.rowcount == 1:
-                    return _from_row(row), None
+            cur.execute(order.probe_sql(len(taken_meanwhile), select=_SELECT, join=join),
+                        order.probe_params(window.pk, day, bounds, taken_meanwhile))
+            row = cur.fetchone()
+            if row is None:
+                return None, None
+            cur.execute(f"UPDATE {Ticket._meta.db_table} SET {_CLAIM_SET} WHERE id = %s AND status = 'waiting'",
+                        claim + [row[0]])
+            if cur.rowcount == 1:
+                return _from_row(row), None
             taken_meanwhile.append(row[0])
+    return None, None
+
+
+def _claim_on_postgresql(window, day, bounds, staff_id, finish_at):
+    join = f"JOIN {Service._meta.db_table} sv ON sv.id = c.service_id"
+    claim = [order._params(bounds.now)[0], window.pk, staff_id]
+    n = len(_TICKET_COLS) + len(_SERVICE_COLS)
+    finished, depth = None, CLAIM_DEPTH
+    with prepared.cursor() as cur:
+        for _attempt in range(MAX_PROBES):
+            finishing = finish_at is not None and finished is None
+            gate = " AND EXISTS (SELECT 1 FROM fin)" if finishing else ""
+            ctes = order.first_free_ctes(depth, select=_SELECT, join=join, where=gate)
+            before = order._params(finish_at, finish_at) + [window.pk, TicketStatus.SERVING] if finishing else []
+            cur.execute(_claim_sql(ctes, finishing=finishing),
+                        [*before, *order.first_free_params(window.pk, day, bounds, depth), *claim, claim[0], window.pk])
+            row = cur.fetchone()
+            if finishing:
+                if row[n + 2] is None:
+                    return None, None
+                finished = _changed_from_row(row[n + 2:], window)
+            if row[0] is not None and row[n]:
+                return _from_row(row[:n]), finished
+            if not row[n + 1]:
+                return None, finished
+            # Other windows hold every candidate up to where the order allows this window to go.
+            depth = min(depth * 2, MAX_DEPTH)
     return None, finished
 
 

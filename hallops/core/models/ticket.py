@@ -172,8 +172,9 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            # call_next probes the head of each (service, rank) queue: an index range, not a sort.
-            models.Index(fields=["service", "status", "rank", "queue_at"], name="ticket_queue_head"),
+            # call_next probes the first few of each (service, rank) queue in (queue_at, id) order:
+            # an index range, not a sort of the queue (id breaks ties, so it is in the index too).
+            models.Index(fields=["service", "status", "rank", "queue_at", "id"], name="ticket_queue_head"),
             models.Index(fields=["hall", "day", "status"], name="ticket_hall_day_status"),
             models.Index(fields=["window", "status"], name="ticket_window_status"),
             # The rolling handling time (estimates.handle_seconds) reads a matter's latest finished

@@ -55,7 +55,7 @@ def build(n_windows):
     DailyCounter.objects.create(hall=hall, prefix="B", day=local_day(now), last=500)
     probe = make_window(hall, number="99", services=[c])
     actions.sign_in(probe, make_staff(hall, username="probe"))
-    for _ in range(2):
+    for _ in range(5):
         actions.issue_ticket(hall, c)
     return {"hall": hall.pk, "a": a.pk, "b": b.pk, "windows": windows, "probe": probe.pk}
 
@@ -98,6 +98,35 @@ def call_once(window_id):
     from hallops.core.models import Window
 
     return _errors_of(lambda: actions.call_next(Window.objects.get(pk=window_id)).number)
+
+
+def call_once_counting_claims(window_id):
+    """(the number called, the claim statements it took)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hallops.core import actions
+    from hallops.core.models import Window
+
+    window = Window.objects.get(pk=window_id)
+    with CaptureQueriesContext(connection) as ran:
+        number = actions.call_next(window).number
+    return number, sum(1 for q in ran.captured_queries if "SKIP LOCKED" in q["sql"])
+
+
+def build_deep(tag, deep):
+    """Window 'both' prefers B and also serves A; A has one ticket, B ``deep``."""
+    from hallops.core import actions
+    from tests.factories import make_hall, make_service, make_staff, make_window
+
+    hall = make_hall(code=f"deep-{tag}")
+    a = make_service(hall, code="a", prefix="A")
+    b = make_service(hall, code="b", prefix="B")
+    both = make_window(hall, number="1", services=[b, a])
+    actions.sign_in(both, make_staff(hall, username=f"deep-{tag}"))
+    for service in [a] + [b] * deep:
+        actions.issue_ticket(hall, service)
+    return {"both": both.pk, "hall": hall.pk}
 
 
 def build_shared(tag):

@@ -3,7 +3,10 @@ locks nothing but the ticket taken, so the second window gets the oldest ticket 
 
 import multiprocessing
 
+import psycopg
 import pytest
+
+from hallops.core.actions.claims import CLAIM_DEPTH
 
 from . import pg_workers
 from .test_concurrency_postgres import throwaway_db  # noqa: F401 - the module's database fixture
@@ -40,3 +43,19 @@ def test_two_windows_calling_at_once_take_the_two_oldest(pool):
     # Both windows may call A; window 1 prefers B, so each takes the oldest it may: B001 and A001.
     results = pool.map(pg_workers.call_at_barrier, [hall["both"], hall["a"]])
     assert sorted(results) == [("A001", None), ("B001", None)]
+
+
+def test_a_window_whose_preferred_tickets_are_all_held_looks_deeper_not_at_the_next_matter(pool, throwaway_db):  # noqa: F811
+    # Window 1 prefers B. Other windows hold as many B tickets as one claim looks at: the next B
+    # still comes before A001, so the window reads further down B's queue instead of taking A001.
+    hall = pool.apply(pg_workers.build_deep, ("deep", CLAIM_DEPTH + 1))
+    conn = psycopg.connect(throwaway_db.replace("postgres://", "postgresql://", 1))
+    try:
+        conn.execute("SELECT id FROM core_ticket WHERE hall_id = %s AND number LIKE 'B%%' AND number <= %s FOR UPDATE",
+                     [hall["hall"], f"B{CLAIM_DEPTH:03d}"])
+        number, claims = pool.apply(pg_workers.call_once_counting_claims, (hall["both"],))
+        assert number == f"B{CLAIM_DEPTH + 1:03d}"
+        assert claims == 2  # the first look found every candidate it may take held
+    finally:
+        conn.rollback()
+        conn.close()

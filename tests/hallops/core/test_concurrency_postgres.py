@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from hallops.core.actions.claims import CLAIM_DEPTH
 import pytest
 
 from . import pg_workers
@@ -84,6 +86,27 @@ def test_a_window_skips_a_ticket_another_window_holds_instead_of_waiting(pool, h
         number, error = pool.apply(pg_workers.call_once, (hall["probe"],))
         assert error is None, error
         assert number == "C002"
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def test_a_window_takes_the_next_ticket_in_the_same_statement_when_others_hold_the_first_ones(
+        pool, hall, throwaway_db):
+    # 14 windows alike calling at once all see the same heads: the claim tries them in call order
+    # and takes the first nobody holds, instead of losing the head and probing again.
+    conn = psycopg.connect(throwaway_db.replace("postgres://", "postgresql://", 1))
+    try:
+        # The window is free (an earlier test may have left it a called ticket).
+        conn.execute("UPDATE core_ticket SET status = 'done' WHERE window_id = %s AND status IN ('called', 'serving')",
+                     [hall["probe"]])
+        conn.execute("UPDATE core_window SET state = 'open' WHERE id = %s", [hall["probe"]])
+        conn.commit()
+        waiting = [n for (n,) in conn.execute(
+            "SELECT number FROM core_ticket WHERE number LIKE 'C%%' AND status = 'waiting' ORDER BY queue_at, id")]
+        held, free = waiting[:CLAIM_DEPTH - 1], waiting[CLAIM_DEPTH - 1]
+        conn.execute("SELECT id FROM core_ticket WHERE number = ANY(%s) FOR UPDATE", [held])
+        assert pool.apply(pg_workers.call_once_counting_claims, (hall["probe"],)) == (free, 1)
     finally:
         conn.rollback()
         conn.close()

@@ -60,12 +60,16 @@ def test_choosing_the_next_ticket_reads_each_queue_head_from_an_index(hall):
     service = make_service(hall, code="a", prefix="A")
     window = make_window(hall, "1", services=[service])
     now = timezone.now()
-    sql = order.probe_sql()
     params = order.probe_params(window.pk, local_day(now), order.Bounds.of(hall, now))
 
-    scans = ticket_scans(plan_of(sql, params))
+    claim = [order.first_free_params(window.pk, local_day(now), order.Bounds.of(hall, now), depth) for depth in (1, 4)]
+    for sql, args in ((order.probe_sql(), params),  # the heads (SQLite's probe)
+                      # the claim's: the first few of each queue, the first free one locked
+                      *((f"WITH {order.first_free_ctes(depth, 'c.id')} SELECT * FROM pick", claim[k])
+                        for k, depth in enumerate((1, 4)))):
+        scans = ticket_scans(plan_of(sql, args))
 
-    assert scans and set(scans) <= {"Index Scan", "Index Scan Backward", "Index Only Scan"}
+        assert scans and set(scans) <= {"Index Scan", "Index Scan Backward", "Index Only Scan"}
 
 
 def test_the_place_in_line_reads_no_ticket_of_the_day_it_does_not_need(hall):
