@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.production.cluster import (  # noqa: E402
-    daphnes, gunicorn, migrate_and_seed, private_redis, server_env, throwaway_database,
+    daphnes, granian, gunicorn, migrate_and_seed, private_redis, server_env, throwaway_database,
 )
 
 PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -227,8 +227,9 @@ async def run_layer(args, layer, redis_url, tmp):
         seed = migrate_and_seed(env, windows=args.windows, tickets=tickets)
         # --split: a deployment that routes /api/ to one daphne and /ws/ to two others, so the
         # HTTP views do not share a sync thread with the screens' work.
-        # --api gunicorn: the HTTP API on gunicorn (gthread, hallops.wsgi), the sockets on two daphnes.
-        api_server = gunicorn(env, workers=args.api_workers, threads=4, log_dir=logs) if args.api == "gunicorn" \
+        # --api gunicorn / granian: the HTTP API on a WSGI server (hallops.wsgi), the sockets on two daphnes.
+        wsgi = {"gunicorn": gunicorn, "granian": granian}.get(args.api)
+        api_server = wsgi(env, workers=args.api_workers, threads=4, log_dir=logs) if wsgi \
             else contextlib.nullcontext(None)
         with api_server as api, daphnes(env, 3 if args.split else 2, log_dir=logs) as procs:
             (port_a, _), (port_b, proc_b) = procs[0], procs[1]
@@ -238,7 +239,7 @@ async def run_layer(args, layer, redis_url, tmp):
             if args.pin_servers:
                 affinity["daphnes"] = {p.pid: pin(p.pid, args.pin_servers) for _, p in procs}
                 if api:
-                    affinity["gunicorn"] = pin(api[1].pid, args.pin_servers)
+                    affinity[args.api] = pin(api[1].pid, args.pin_servers)
             if args.pin_clients:  # the bench makes the HTTP calls: it is part of the load generator
                 affinity["bench"] = pin(os.getpid(), args.pin_clients)
             path = f"/ws/halls/{seed['hall']}/display/"
@@ -291,7 +292,7 @@ async def main(args):
 
 def results_name(args):
     """screens.json for the historical layout; e.g. screens-split-c4-pinned.json otherwise."""
-    return "-".join(["screens"] + (["split"] if args.split else []) + (["gunicorn"] if args.api == "gunicorn" else [])
+    return "-".join(["screens"] + (["split"] if args.split else []) + ([args.api] if args.api != "daphne" else [])
                     + ([f"c{args.client_procs}"] if args.client_procs else [])
                     + (["pinned"] if args.pin_servers or args.pin_clients else [])) + ".json"
 
@@ -303,9 +304,9 @@ if __name__ == "__main__":
     parser.add_argument("--windows", type=int, default=8, help="windows calling at once for the rate run")
     parser.add_argument("--rate-calls", type=int, default=10, help="calls per window in the rate run")
     parser.add_argument("--memory", type=int, default=1000, help="connections for the RSS measurement")
-    parser.add_argument("--api", choices=["daphne", "gunicorn"], default="daphne",
-                        help="gunicorn: the HTTP calls go to gunicorn (gthread) and the screens to two daphnes")
-    parser.add_argument("--api-workers", type=int, default=2, help="gunicorn worker processes (4 threads each)")
+    parser.add_argument("--api", choices=["daphne", "gunicorn", "granian"], default="daphne",
+                        help="gunicorn, granian: the HTTP calls go to that WSGI server and the screens to two daphnes")
+    parser.add_argument("--api-workers", type=int, default=2, help="WSGI worker processes (4 threads each)")
     parser.add_argument("--split", action="store_true",
                         help="three daphnes: HTTP calls on one, the screens on the other two")
     parser.add_argument("--layer", choices=["core", "pubsub", "both"], default="both",

@@ -39,7 +39,7 @@ from common import (  # noqa: E402
     write_results,
 )
 
-from tests.production.cluster import gunicorn  # noqa: E402
+from tests.production.cluster import granian, gunicorn  # noqa: E402
 
 SETUPS = {  # name: (server, processes, threads per process)
     "daphne2": ("daphne", 2, 1),
@@ -88,25 +88,9 @@ def gunicorn_server(env, workers, threads):
 
 @contextmanager
 def granian_server(env, workers, threads):
-    """granian (WSGI, hallops.wsgi) with its workers on one port."""
-    from tests.production.cluster import free_port, wait_ready
-
     RESULTS.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = open(RESULTS / "granian.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-                             "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
-                             "--no-access-log", "--log-level", "warning", "hallops.wsgi:application"],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_ready(port, proc)
+    with granian(env, workers=workers, threads=threads, log_dir=RESULTS) as (port, proc):
         yield [port], [proc]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def servers(kind, env, processes, threads):

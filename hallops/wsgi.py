@@ -1,4 +1,4 @@
-"""WSGI entry point: the HTTP API and pages under a threaded WSGI server (gunicorn gthread).
+"""WSGI entry point: the HTTP API and pages under a threaded WSGI server (granian, gunicorn gthread).
 
 An option beside daphne (docs/deploy.md): a gthread worker runs one view per thread, so a process
 serves several requests at once. Sockets (/ws/) stay on daphne
@@ -14,7 +14,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallops.settings")
 django_application = get_wsgi_application()
 
-# Worker threads have no event loop: each keeps one for its sends to Redis (hallops.core.events.run_layer).
+# Worker threads have no event loop: they publish on the Redis layer's blocking connections
+# (hallops.redis_layer.RedisChannelLayer.group_send_blocking), pooled per process.
 
 
 def _ip(value):

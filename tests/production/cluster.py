@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 DAPHNE = str(Path(PY).parent / "daphne")
 GUNICORN = str(Path(PY).parent / "gunicorn")
+GRANIAN = str(Path(PY).parent / "granian")
 
 SEED = r"""
 import json, sys
@@ -164,12 +165,29 @@ def wait_ready(port, proc, timeout=30):
     raise RuntimeError(f"server on port {port} does not answer /healthz")
 
 
-@contextmanager
+def granian_command(port, workers, threads):
+    """granian serving hallops.wsgi:application: HTTP parsed in Rust, the views in ``threads``
+    Python threads per worker process."""
+    return [GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--blocking-threads", str(threads), "--no-access-log", "--log-level", "warning",
+            "hallops.wsgi:application"]
+
+
 def gunicorn(env, workers=2, threads=4, log_dir=None):
     """gunicorn (gthread) on one port; yields (port, Popen)."""
+    return _wsgi_server(gunicorn_command, "gunicorn", env, workers, threads, log_dir)
+
+
+def granian(env, workers=2, threads=4, log_dir=None):
+    """granian (WSGI) on one port; yields (port, Popen)."""
+    return _wsgi_server(granian_command, "granian", env, workers, threads, log_dir)
+
+
+@contextmanager
+def _wsgi_server(command, name, env, workers, threads, log_dir):
     port = free_port()
-    out = open(Path(log_dir) / "gunicorn.log", "w") if log_dir else subprocess.DEVNULL
-    p = subprocess.Popen(gunicorn_command(port, workers, threads), env=env, cwd=ROOT, stdout=out,
+    out = open(Path(log_dir) / f"{name}.log", "w") if log_dir else subprocess.DEVNULL
+    p = subprocess.Popen(command(port, workers, threads), env=env, cwd=ROOT, stdout=out,
                          stderr=subprocess.STDOUT)
     try:
         wait_ready(port, p)

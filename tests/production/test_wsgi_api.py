@@ -1,9 +1,10 @@
-"""The HTTP API on gunicorn (gthread workers, hallops.wsgi) beside a daphne for the sockets (issue 14).
+"""The HTTP API on a WSGI server (hallops.wsgi: gunicorn's gthread workers, or granian's) beside a
+daphne for the sockets (issue 14).
 
-Calls made over HTTP on gunicorn reach a screen on daphne through Redis, each once, with the seq the
-hall's log gave it, and the lobby dashboard misses none of the events. The WSGI threads publish on
-Redis connections they keep (a loop per thread, hallops.core.events.run_layer) instead of opening one
-per event, and share the process's psycopg pool: with fewer pooled connections than threads every
+Calls made over HTTP on the WSGI server reach a screen on daphne through Redis, each once, with the
+seq the hall's log gave it, and the lobby dashboard misses none of the events. The WSGI threads
+publish on the process's pool of blocking Redis connections (hallops.redis_layer), kept open,
+instead of opening one per event, and share the process's psycopg pool: with fewer pooled connections than threads every
 request still succeeds, so each connection goes back to the pool.
 """
 
@@ -18,7 +19,7 @@ import redis
 import requests
 from websockets.asyncio.client import connect
 
-from .cluster import daphnes, gunicorn, migrate_and_seed, private_redis, server_env, throwaway_database
+from .cluster import daphnes, granian, gunicorn, migrate_and_seed, private_redis, server_env, throwaway_database
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -27,19 +28,20 @@ WINDOWS = 2
 WORKERS, THREADS, POOL_MAX = 2, 4, 2
 
 
-@pytest.fixture(scope="module")
-def cluster(pg_url, redis_url, tmp_path_factory):
+@pytest.fixture(scope="module", params=["gunicorn", "granian"])
+def cluster(request, pg_url, redis_url, tmp_path_factory):
     with throwaway_database(pg_url, prefix="hallops_wsgi") as database_url:
         redis_db = private_redis(redis_url)
         env = server_env(database_url, redis_db)
         seed = migrate_and_seed(env, windows=WINDOWS, tickets=WINDOWS * CALLS + 10)
-        # Named, so that this gunicorn's Redis connections and PostgreSQL backends can be told apart
+        # Named, so that this server's Redis connections and PostgreSQL backends can be told apart
         # from those of the daphne and of anything else on the shared servers.
         name = f"hallops-wsgi-{uuid.uuid4().hex[:8]}"
         wsgi_env = server_env(f"{database_url}?application_name={name}", f"{redis_db}?client_name={name}",
                               HALLOPS_DB_POOL_MIN="1", HALLOPS_DB_POOL_MAX=str(POOL_MAX))
         logs = tmp_path_factory.mktemp("servers")
-        with daphnes(env, 1, log_dir=logs) as procs, gunicorn(wsgi_env, WORKERS, THREADS, log_dir=logs) as (http, _):
+        wsgi = {"gunicorn": gunicorn, "granian": granian}[request.param]
+        with daphnes(env, 1, log_dir=logs) as procs, wsgi(wsgi_env, WORKERS, THREADS, log_dir=logs) as (http, _):
             yield {"seed": seed, "ws": procs[0][0], "http": http, "redis": redis_db, "db": database_url, "name": name}
 
 
@@ -96,7 +98,7 @@ async def calls_from_two_windows(c, rounds):
         return [t for called in await asyncio.gather(*futures) for t in called]
 
 
-async def test_calls_made_on_gunicorn_reach_a_screen_on_daphne_with_their_seq(cluster):
+async def test_calls_made_on_the_wsgi_server_reach_a_screen_on_daphne_with_their_seq(cluster):
     c, seed = cluster, cluster["seed"]
     base = f"ws://127.0.0.1:{c['ws']}/ws/halls/{seed['hall']}"
     async with connect(f"{base}/display/", additional_headers={"Authorization": f"Bearer {seed['screen']}"}) as ws, \
@@ -105,7 +107,7 @@ async def test_calls_made_on_gunicorn_reach_a_screen_on_daphne_with_their_seq(cl
         dash_snapshot = json.loads(await dash.recv())
         assert snapshot["type"] == dash_snapshot["type"] == "snapshot"
 
-        # Two windows at once: two gunicorn threads publish concurrently.
+        # Two windows at once: two of the server's threads publish concurrently.
         first = await calls_from_two_windows(c, CALLS // 2)
         kept_early = named_connections(c["redis"], c["name"])
         second = await calls_from_two_windows(c, CALLS - CALLS // 2)
@@ -122,11 +124,11 @@ async def test_calls_made_on_gunicorn_reach_a_screen_on_daphne_with_their_seq(cl
     seqs = [f["seq"] for f in got if f["type"] != "waiting"]
     assert seqs == sorted(set(seqs)), "an event came twice or out of order"
     all_seqs = [f["seq"] for f in everything if f["type"] != "load"]
-    assert all_seqs == list(range(dash_snapshot["seq"] + 1, last + 1)), "an event published on gunicorn was lost"
+    assert all_seqs == list(range(dash_snapshot["seq"] + 1, last + 1)), "an event published on the WSGI server was lost"
 
-    # About 3 events per call-next + start were published, from up to WORKERS × THREADS threads: one
-    # kept connection per publishing thread, the early ones still open. A connection per publish would
-    # have left none (each closed with its loop).
+    # About 3 events per call-next + start were published, from up to WORKERS × THREADS threads: at
+    # most one kept connection per thread publishing at once, the early ones still open. A connection
+    # per publish would have left none.
     kept = named_connections(c["redis"], c["name"])
     assert len(all_seqs) > 4 * WORKERS * THREADS
     assert 1 <= len(kept) <= WORKERS * THREADS, kept
@@ -136,7 +138,7 @@ async def test_calls_made_on_gunicorn_reach_a_screen_on_daphne_with_their_seq(cl
     assert 1 <= backends(c["db"], c["name"]) <= WORKERS * POOL_MAX
 
 
-def test_gunicorn_sees_the_client_the_proxy_saw_not_the_proxy(cluster):
+def test_the_wsgi_server_sees_the_client_the_proxy_saw_not_the_proxy(cluster):
     """What daphne --proxy-headers does (hallops.wsgi.ClientAddressFromProxy): without it every client
     behind nginx is 127.0.0.1 to the login lockout, the issue limits and /metrics' loopback exemption."""
     url = f"http://127.0.0.1:{cluster['http']}/metrics"
