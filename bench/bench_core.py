@@ -142,9 +142,13 @@ for waiting in (100, 100000):
     from hallops.core import order
     from hallops.core.models import WindowService
     bounds = order.Bounds.of(hall, timezone.now())
-    with connection.cursor() as c:
-        c.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + order.probe_sql(), order.probe_params(window.pk, day, bounds))
+    from hallops.core.actions.claims import CLAIM_DEPTH
+    with connection.cursor() as c:  # the claim's choice (rolled back: EXPLAIN ANALYZE locks the row)
+        c.execute("BEGIN")
+        c.execute("EXPLAIN (ANALYZE, FORMAT JSON) WITH " + order.first_free_ctes(CLAIM_DEPTH, "c.id")
+                  + " SELECT * FROM pick", order.first_free_params(window.pk, day, bounds, CLAIM_DEPTH))
         plan = c.fetchone()[0][0]
+        c.execute("ROLLBACK")
     def nodes(n):
         yield n["Node Type"], n.get("Relation Name")
         for child in n.get("Plans", []):
