@@ -3,16 +3,16 @@
 ``claim_next`` chooses the ticket a window calls next (hallops.core.order's probe) and claims
 it; on PostgreSQL in the same statement it locks only the chosen row (the first of the queues'
 first few, in call order, that no other window holds: ``FOR UPDATE SKIP LOCKED``), marks the
-window 办理中 and, for 下一位, first finishes the ticket being served.
-
-One lock can still outlive the choice: a ticket another window took and committed after this
-statement began is locked when tried (PostgreSQL follows the update to its new version) and then
-passed over, and stays locked until this transaction ends. Trying the candidates in one statement
-keeps that window as short as the statement; probing the heads alone, as before, made windows alike
-lose the head to each other several times a call under 14 windows. ``change_current``
+window 办理中 and, for 下一位, first finishes the ticket being served. ``change_current``
 changes the window's current ticket and reads it back. SQLite, which has no data-modifying WITH and
 serialises writers anyway, takes a statement or two more. The actions in calls.py say what to do;
 this says how in SQL.
+
+One lock can still outlive the choice: a ticket another window took and committed after the claim's
+statement began is locked when tried (PostgreSQL follows the update to the row's new version) and
+then passed over, and stays locked until this transaction ends. Trying the candidates in one
+statement keeps that window as short as the statement; probing the heads alone, as before, made
+windows alike lose the head to each other several times a call under 14 windows.
 """
 
 from django.db import connection
