@@ -80,23 +80,18 @@ print(Ticket.objects.filter(hall__code="bench", status="waiting").update(status=
 
 
 @contextmanager
-def gunicorn_server(env, workers, threads):
+def wsgi_server(kind, env, workers, threads):
+    """gunicorn or granian (hallops.wsgi) with its workers on one port."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with gunicorn(env, workers=workers, threads=threads, log_dir=RESULTS) as (port, proc):
-        yield [port], [proc]
-
-
-@contextmanager
-def granian_server(env, workers, threads):
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with granian(env, workers=workers, threads=threads, log_dir=RESULTS) as (port, proc):
+    server = {"gunicorn": gunicorn, "granian": granian}[kind]
+    with server(env, workers=workers, threads=threads, log_dir=RESULTS) as (port, proc):
         yield [port], [proc]
 
 
 def servers(kind, env, processes, threads):
     if kind == "daphne":
         return daphne_servers(env, count=processes)
-    return (gunicorn_server if kind == "gunicorn" else granian_server)(env, processes, threads)
+    return wsgi_server(kind, env, processes, threads)
 
 
 def process_tree(pids):

@@ -86,17 +86,16 @@ def run_script(env, code: str) -> str:
     return out.stdout
 
 
-# How each kind of server serves the API on one port with one process: daphne (ASGI, the sockets'
-# server), gunicorn (WSGI, gthread) and granian (WSGI, HTTP parsed in Rust), 4 threads each for the
-# WSGI servers' views.
-SERVER_COMMANDS = {
-    "daphne": lambda port: ["daphne", "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"],
-    "gunicorn": lambda port: ["gunicorn", "-k", "gthread", "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}",
-                              "--no-control-socket", "hallops.wsgi:application"],
-    "granian": lambda port: ["granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "1", "--blocking-threads", "4", "--no-access-log",
-                             "--log-level", "warning", "hallops.wsgi:application"],
-}
+def _server_command(kind, port):
+    """One process of ``kind`` serving the API on ``port``: daphne (ASGI, the sockets' server), or a
+    WSGI server with 4 threads for its views, as tests/production/cluster.py starts them."""
+    if kind == "daphne":
+        return [str(Path(PY).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.production import cluster
+
+    return {"gunicorn": cluster.gunicorn_command, "granian": cluster.granian_command}[kind](port, 1, 4)
 
 
 @contextmanager
@@ -110,9 +109,7 @@ def daphne_servers(env, count=int(os.environ.get("HALLOPS_BENCH_PROCESSES", "2")
             port = free_port()
             RESULTS.mkdir(parents=True, exist_ok=True)
             log = open(RESULTS / f"{kind}-{Path(root).name}-{len(procs)}.log", "w")
-            command = SERVER_COMMANDS[kind](port)
-            p = subprocess.Popen([str(Path(PY).parent / command[0]), *command[1:]], env=env, cwd=root,
-                                 stdout=log, stderr=subprocess.STDOUT)
+            p = subprocess.Popen(_server_command(kind, port), env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
             procs.append(p)
             ports.append(port)
         for port in ports:

@@ -217,7 +217,8 @@ def check_payload(type: str, payload: dict) -> None:
 # management command such as the patrol agent or a sweep) has none: asgiref's async_to_sync would
 # start a thread and a loop for every send, and channels_redis, whose pool belongs to one loop, would
 # open a Redis connection for it and close it with the loop (one TCP connect per event, about 18 ms
-# of the thread each instead of 2 on the 2-core bench box). Such a thread keeps one loop for its life instead, and with it one pooled connection.
+# of the thread each instead of 2 on the 2-core bench box). Such a thread keeps one loop for its life
+# instead, and with it one pooled connection.
 _thread = threading.local()
 
 
@@ -287,9 +288,9 @@ def _send_all(sends) -> None:
     if blocking is not None and not _in_event_loop():
         # Redis: from this thread, on a blocking connection, without a hop to the event loop
         # (hallops.redis_layer says what that costs). The view still waits for the send.
-        whats = {(group, id(message)): what for group, message, what in sends}
-        for (group, message), _exc in blocking([(group, message) for group, message, _ in sends]):
-            log.error("sending %s failed", whats[(group, id(message))], exc_info=_exc)
+        pairs = [(group, message) for group, message, _ in sends]  # unique: the outbox dedupes them
+        for send, exc in blocking(pairs):
+            log.error("sending %s failed", sends[pairs.index(send)][2], exc_info=exc)
         return
 
     async def one(group, message, what):
