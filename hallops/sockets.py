@@ -45,7 +45,22 @@ def close_code(error: HallopsError) -> int:
     return next((c for cls, c in CLOSE_CODES.items() if isinstance(error, cls)), 4400)
 
 
+class SharedFrame(dict):
+    """A frame many sockets send unchanged (a hall event to every screen of a process): encoded once.
+
+    The first `encode` keeps the text; the frame must not change after it is shared.
+    """
+
+    __slots__ = ("text",)
+
+
 def encode(frame: dict) -> str:
+    if type(frame) is SharedFrame:
+        try:
+            return frame.text
+        except AttributeError:
+            frame.text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+            return frame.text
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -6,6 +6,11 @@ Each socket's Follower remembers the last seq it processed; an older or repeated
 and a seq that jumps ahead first replays the missing ones from the HallEvent log. A socket joins
 before its snapshot is read, so whatever commits after the snapshot waits in its inbox, and the
 seq check drops what the snapshot already includes.
+
+Out of order is the rule under load, not the exception: windows in several processes commit one
+after another but publish from their own threads. An event that jumps ahead waits up to REORDER_S
+in the fan-out for the ones before it, so the sockets get them in order from memory; only a gap
+still open after that is read from the log (once per process).
 """
 
 import asyncio
@@ -16,10 +21,12 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from hallops.core import events
+from hallops.sockets import SharedFrame
 
 log = logging.getLogger(__name__)
 
 REPLAYS_KEPT = 64
+REORDER_S = 0.05  # how long an event waits in the fan-out for the ones published before it
 
 
 def db(fn):
@@ -45,7 +52,9 @@ class _Fanout:
         self.hall_id = hall_id
         self.followers = set()
         self.started = None
-        self.last_seq = 0
+        self.last_seq = 0  # every event up to here has been handed to the followers
+        self.held = {}  # seq -> event that came before one of its predecessors
+        self.flush_timer = None
         self.missed = False
 
     async def _start(self, layer):
@@ -57,7 +66,30 @@ class _Fanout:
         self.keeper = asyncio.ensure_future(self._keep_joined())
 
     def _deliver(self, event):
+        seq = event.get("seq") or 0
+        if seq > self.last_seq + 1:
+            self.held[seq] = event
+            if self.flush_timer is None:
+                self.flush_timer = asyncio.get_running_loop().call_later(REORDER_S, self._flush_held)
+            return
+        self._hand_over(event)
+        while self.last_seq + 1 in self.held:
+            self._hand_over(self.held.pop(self.last_seq + 1))
+        if not self.held and self.flush_timer is not None:
+            self.flush_timer.cancel()
+            self.flush_timer = None
+
+    def _flush_held(self):
+        """The gap did not fill in time (a lost message): hand over what came; followers read the gap."""
+        self.flush_timer = None
+        for seq in sorted(self.held):
+            self._hand_over(self.held.pop(seq))
+
+    def _hand_over(self, event):
+        # Late or repeated events go too: a follower that joined after the fan-out started may still
+        # need one, and each follower drops what it has by seq.
         self.last_seq = max(self.last_seq, event.get("seq") or 0)
+        event = SharedFrame(event)
         for follower in list(self.followers):
             follower.inbox.put_nowait(event)
 
@@ -121,6 +153,8 @@ class _Fanout:
             _fanouts.get(asyncio.get_running_loop(), {}).pop(self.hall_id, None)
             self.task.cancel()
             self.keeper.cancel()
+            if self.flush_timer is not None:
+                self.flush_timer.cancel()
             try:
                 await self.layer.group_discard(events.hall_group(self.hall_id), self.channel)
             except Exception:  # Redis away: the membership goes with it
@@ -158,10 +192,14 @@ async def replay_shared(hall_id, after: int, upto: int):
     pending = _replays.setdefault(asyncio.get_running_loop(), {})
     key = (hall_id, after, upto)
     if key not in pending:
-        pending[key] = asyncio.ensure_future(db(replay)(hall_id, after, upto))
+        pending[key] = asyncio.ensure_future(db(_shared_replay)(hall_id, after, upto))
         while len(pending) > REPLAYS_KEPT:
             pending.pop(next(iter(pending)))
     return await asyncio.shield(pending[key])
+
+
+def _shared_replay(hall_id, after, upto):
+    return [SharedFrame(event) for event in replay(hall_id, after, upto)]
 
 
 def resumable(hall_id, since):

@@ -105,6 +105,46 @@ async def test_an_expired_message_makes_room_for_a_new_one(kind, redis_url, pref
     await close(layer)
 
 
+@pytest.mark.parametrize("bzmpop", [True, False], ids=["bzmpop", "redis-6-bzpopmin"])
+async def test_a_process_receives_everything_waiting_for_its_channels_in_order_and_leaves_nothing(
+        bzmpop, redis_url, prefix):
+    layer, sender = make("hallops", redis_url, prefix), make("hallops", redis_url, prefix)
+    layer._bzmpop = bzmpop  # False: the path a Redis without BZMPOP (before 7.0) takes
+    pops = []
+    pop = layer._pop_waiting
+
+    async def counted(connection, key):
+        got = await pop(connection, key)
+        pops.append(len(got))
+        return got
+
+    layer._pop_waiting = counted
+    one, two = await layer.new_channel(), await layer.new_channel()
+    for channel in (one, two):
+        await layer.group_add("hall.1", channel)
+    await sender.group_send("hall.1", {"type": "x", "n": "both"})  # stored once for the two channels
+    for n in range(6):
+        await sender.send(one if n % 2 else two, {"type": "x", "n": n})
+
+    assert [(await received(layer, two))["n"] for _ in range(4)] == ["both", 0, 2, 4]
+    assert [(await received(layer, one))["n"] for _ in range(4)] == ["both", 1, 3, 5]
+    assert pops == ([7] if bzmpop else [1] * 7)
+    assert await received(layer, one, timeout=0.1) is None
+    async with layer.connection(0) as connection:  # no in-flight backup left behind, only the group
+        assert await connection.keys(f"{prefix}*") == [f"{prefix}:group:hall.1".encode()]
+    await close(layer, sender)
+
+
+async def test_a_message_sent_while_the_process_waits_wakes_it(redis_url, prefix):
+    layer, sender = make("hallops", redis_url, prefix), make("hallops", redis_url, prefix)
+    channel = await layer.new_channel()
+    waiting = asyncio.ensure_future(received(layer, channel, timeout=2))
+    await asyncio.sleep(0.2)
+    await sender.send(channel, {"type": "x", "n": 1})
+    assert await waiting == {"type": "x", "n": 1}
+    await close(layer, sender)
+
+
 async def test_a_blocking_send_of_several_groups_delivers_each_and_reports_only_the_failed(redis_url, prefix):
     layer, other = make("hallops", redis_url, prefix), make("hallops", redis_url, prefix)
     hall, gateway = await layer.new_channel(), await other.new_channel()

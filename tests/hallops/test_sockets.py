@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hallops.core.errors import Invalid
-from hallops.sockets import MAX_DEPTH, BadFrame, arg, parse_frame
+from hallops.sockets import MAX_DEPTH, BadFrame, SharedFrame, arg, encode, parse_frame
 
 
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))
@@ -65,3 +65,14 @@ def test_arguments_are_typed_and_bounded(content, name, kind, code_or_value):
         assert refused.value.code == "bad_args"
     else:
         assert arg(content, name, kind) == code_or_value
+
+
+def test_a_frame_shared_by_many_sockets_is_encoded_once_as_any_other_frame_would_be():
+    event = {"type": "ticket.called", "number": "A001", "window": {"id": 3, "name": "综合窗口"}}
+    shared = SharedFrame(event)
+
+    text = encode(shared)
+
+    assert text == encode(dict(event)) and json.loads(text) == event
+    assert encode(shared) is text  # the next socket reuses the text
+    assert "综合窗口" in text  # UTF-8 as is, not \u escapes
