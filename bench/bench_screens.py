@@ -229,7 +229,7 @@ async def run_layer(args, layer, redis_url, tmp):
         # HTTP views do not share a sync thread with the screens' work.
         # --api gunicorn / granian: the HTTP API on a WSGI server (hallops.wsgi), the sockets on two daphnes.
         wsgi = {"gunicorn": gunicorn, "granian": granian}.get(args.api)
-        api_server = wsgi(env, workers=args.api_workers, threads=4, log_dir=logs) if wsgi \
+        api_server = wsgi(env, workers=args.api_workers, threads=args.api_threads, log_dir=logs) if wsgi \
             else contextlib.nullcontext(None)
         with api_server as api, daphnes(env, 3 if args.split else 2, log_dir=logs) as procs:
             (port_a, _), (port_b, proc_b) = procs[0], procs[1]
@@ -306,7 +306,8 @@ if __name__ == "__main__":
     parser.add_argument("--memory", type=int, default=1000, help="connections for the RSS measurement")
     parser.add_argument("--api", choices=["daphne", "gunicorn", "granian"], default="daphne",
                         help="gunicorn, granian: the HTTP calls go to that WSGI server and the screens to two daphnes")
-    parser.add_argument("--api-workers", type=int, default=2, help="WSGI worker processes (4 threads each)")
+    parser.add_argument("--api-workers", type=int, default=2, help="WSGI worker processes")
+    parser.add_argument("--api-threads", type=int, default=4, help="threads per WSGI worker")
     parser.add_argument("--split", action="store_true",
                         help="three daphnes: HTTP calls on one, the screens on the other two")
     parser.add_argument("--layer", choices=["core", "pubsub", "both"], default="both",

@@ -1,6 +1,7 @@
 """ASGI entry point: Django for HTTP, Channels for the live sockets (displays, consoles, devices)."""
 
 import os
+from importlib import import_module
 
 import django
 from asgiref.sync import sync_to_async
@@ -30,7 +31,8 @@ class OneHopASGIHandler(ASGIHandler):
 
 django_asgi_app = OneHopASGIHandler()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -41,6 +43,19 @@ from hallops.devices.routing import websocket_urlpatterns as device_patterns  # 
 from hallops.redact import install_in_daphne  # noqa: E402
 
 install_in_daphne()  # tokens in ?token= stay out of daphne's access log (hallops/redact.py)
+
+
+def plain_autobahn_debug_text():
+    """autobahn builds the text of a debug line for every frame it sends, debug on or off, and colours
+    it with click when click is installed (granian brings it): on a screens' daphne under 14 windows
+    calling that colouring was about a twentieth of its CPU. Uncoloured, the same text costs little;
+    nothing reads it unless daphne runs with debug logging."""
+    import autobahn.util
+
+    autobahn.util._HAS_CLICK = False
+
+
+plain_autobahn_debug_text()
 websocket_urlpatterns = [*display_patterns, *device_patterns, *not_found_patterns]
 
 
@@ -59,7 +74,29 @@ class AllowedHostsOrNoOriginValidator(OriginValidator):
         return parsed_origin is None or super().valid_origin(parsed_origin)
 
 
+class SocketSessionMiddleware:
+    """The staff's session for a socket, read at the handshake (AuthMiddleware finds the user in it).
+
+    Channels' SessionMiddleware also wraps every frame the socket sends, to save the session and set
+    its cookie on an HTTP response: a socket has neither, and on a screens' daphne that wrapper was
+    about a tenth of the CPU per frame. Sockets only read the session; changing it is the login page's.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    async def __call__(self, scope, receive, send):
+        key = scope["cookies"].get(settings.SESSION_COOKIE_NAME)
+        return await self.inner({**scope, "session": self.store(key)}, receive, send)
+
+
+def socket_auth_stack(inner):
+    """channels.auth.AuthMiddlewareStack with the session read only."""
+    return CookieMiddleware(SocketSessionMiddleware(AuthMiddleware(inner)))
+
+
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
-    "websocket": AllowedHostsOrNoOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    "websocket": AllowedHostsOrNoOriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
 })

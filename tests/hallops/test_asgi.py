@@ -70,3 +70,41 @@ async def test_errors_still_reply_through_the_chain(hops):
 
 def test_the_chain_is_the_synchronous_one():
     assert not sync.iscoroutinefunction(django_asgi_app._middleware_chain)
+
+
+def test_autobahn_does_not_colour_the_debug_text_it_builds_for_every_frame():
+    import autobahn.util
+    import click
+
+    assert click  # installed (granian depends on it), so autobahn would colour
+    assert autobahn.util.hl("sendData") == "sendData"
+
+
+def test_it_lets_a_signed_in_staff_member_open_the_console_by_session_cookie_alone():
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+    from django.test import Client
+
+    from hallops.core import actions
+    from tests.factories import make_hall, make_service, make_staff, make_window
+
+    hall = make_hall("xicheng", name="西城区政务服务中心")
+    window = make_window(hall, "1", services=[make_service(hall, code="biz", prefix="A", name="营业执照")])
+    staff = make_staff(hall, "staff1", name="王小明")
+    actions.sign_in(window, staff)
+    client = Client()
+    client.force_login(staff)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    async def open_console(headers):
+        comm = WebsocketCommunicator(application, f"/ws/halls/xicheng/console/{window.pk}/", headers=headers)
+        assert (await comm.connect(timeout=10))[0]
+        first = await comm.receive_json_from(timeout=10)
+        await comm.disconnect()
+        return first
+
+    signed_in = sync.async_to_sync(open_console)([(b"cookie", cookie.encode())])
+    stranger = sync.async_to_sync(open_console)([(b"cookie", f"{settings.SESSION_COOKIE_NAME}=nobody".encode())])
+
+    assert signed_in["type"] == "snapshot" and signed_in["kind"] == "console"
+    assert stranger["type"] == "error" and stranger["error"] == "unauthorized"
