@@ -142,7 +142,6 @@ class RedisChannelLayer(_RedisChannelLayer):
             client = self._blocking.get(index)
             if client is None:
                 client = self._blocking[index] = redis.Redis(connection_pool=_blocking_pool(self.hosts[index]))
-                client.send_script = client.register_script(_SEND)
             return client
 
     async def close_pools(self):
@@ -187,10 +186,11 @@ class RedisChannelLayer(_RedisChannelLayer):
                 for member_index, keys in to_connection.items():
                     writes[member_index].append((send, keys, self._send_args(keys, to_message, to_capacity)))
         for index, host_writes in writes.items():
-            client = self._client(index)
-            pipe = client.pipeline(transaction=False)
+            pipe = self._client(index).pipeline(transaction=False)
             for _, keys, args in host_writes:
-                client.send_script(keys=keys, args=args, client=pipe)
+                # EVAL with the script's text, not redis-py's Script: in a pipeline a Script first asks
+                # Redis whether it has it (SCRIPT EXISTS), a round trip of its own on every send.
+                pipe.eval(_SEND, len(keys), *keys, *args)
             try:
                 replies = pipe.execute(raise_on_error=False)
             except redis.RedisError as exc:

@@ -165,6 +165,32 @@ async def test_a_blocking_send_of_several_groups_delivers_each_and_reports_only_
     await close(layer, other)
 
 
+async def test_a_blocking_send_to_members_is_two_round_trips(redis_url, prefix, monkeypatch):
+    import redis.connection
+
+    layer, other = make("hallops", redis_url, prefix), make("hallops", redis_url, prefix)
+    hall, gateway = await layer.new_channel(), await other.new_channel()
+    await layer.group_add("hall-1", hall)
+    await other.group_add("gateway-2", gateway)
+    sends = [("hall-1", {"type": "hall.events", "n": 1}), ("gateway-2", {"type": "gateway.notify"})]
+    assert await asyncio.to_thread(layer.group_send_blocking, sends) == []  # connected from here on
+    writes = []
+    write = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        writes.append(command)
+        return write(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+    assert await asyncio.to_thread(layer.group_send_blocking, sends) == []
+
+    assert len(writes) == 2  # the members of both groups, then every inbox: no SCRIPT EXISTS between
+    assert [(await received(layer, hall))["n"] for _ in range(2)] == [1, 1]
+    assert [await received(other, gateway) for _ in range(2)] == [{"type": "gateway.notify"}] * 2
+    await close(layer, other)
+
+
 async def test_a_blocking_send_to_an_unreachable_redis_reports_the_failure(prefix):
     layer = make("hallops", "redis://127.0.0.1:1/0", prefix)
 
