@@ -29,6 +29,7 @@ from pathlib import Path
 import redis
 import requests
 
+from common import cpu_seconds
 from screen_clients import open_pool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +39,6 @@ from tests.production.cluster import daphnes, migrate_and_seed, private_redis, s
 
 PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-
-
-def cpu_seconds(pid) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values, p):
@@ -107,13 +103,13 @@ async def run(args):
                 n = int(args.rate * args.seconds)
                 sent = {}
                 await asyncio.sleep(1.5)  # the first screens' refresh frames are out of the way
-                cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+                cpu0, t0 = cpu_seconds([proc.pid]), time.perf_counter()
                 publisher = threading.Thread(target=publish, args=(layer, group, template, last_seq + 1, n,
                                                                    args.rate, args.out_of_order, sent))
                 publisher.start()
                 await asyncio.to_thread(publisher.join)
                 complete = await pool.wait(list(sent), timeout=60)
-                cpu1, t1 = cpu_seconds(proc.pid), time.perf_counter()
+                cpu1, t1 = cpu_seconds([proc.pid]), time.perf_counter()
                 arrivals = await pool.arrivals()
             finally:
                 await pool.close()

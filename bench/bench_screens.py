@@ -44,6 +44,7 @@ from pathlib import Path
 
 import requests
 
+from common import CpuMeter, pids_named, process_tree
 from screen_clients import ScreenGroup, open_pool, parse_cpus, pin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,7 +260,13 @@ async def run_layer(args, layer, redis_url, tmp):
                 print("paced:", results["paced"], flush=True)
                 # A desk (HTTP session) per window, as each window has a console of its own.
                 desks = [Desk(api_ports[i % len(api_ports)], seed["manager"]) for i in range(len(seed["windows"]))]
+                meter = CpuMeter(cpu_kinds(args, api, procs, pool))
+                meter.start()
                 results["sustained"] = await sustained_rate(pool, desks, seed["windows"], args.rate_calls)
+                cpu = meter.stop()
+                # Where a call's CPU goes (call-next and start, and the frames to every screen).
+                results["sustained"]["cpu_ms_per_call"] = {
+                    kind: round(seconds * 1000 / results["sustained"]["calls"], 2) for kind, seconds in cpu.items()}
                 print("sustained:", results["sustained"], flush=True)
             finally:
                 await pool.close()
@@ -268,6 +275,19 @@ async def run_layer(args, layer, redis_url, tmp):
             results["memory"] = await memory(f"ws://127.0.0.1:{port_b}{path}", seed["screen"], proc_b.pid, args.memory)
             print("memory:", results["memory"], flush=True)
     return results
+
+
+def cpu_kinds(args, api, procs, pool):
+    """Who to meter during the sustained calls: the servers by role, PostgreSQL, Redis, the load generator."""
+    daphne_pids = [p.pid for _, p in procs]
+    if api:
+        kinds = {"sockets": lambda: daphne_pids, "api": lambda: process_tree([api[1].pid])}
+    elif args.split:
+        kinds = {"sockets": lambda: daphne_pids[1:], "api": lambda: daphne_pids[:1]}
+    else:
+        kinds = {"daphnes (api and sockets)": lambda: daphne_pids}
+    return {**kinds, "postgres": lambda: pids_named("postgres"), "redis": lambda: pids_named("redis-server"),
+            "load generator": lambda: [os.getpid(), *pool.pids]}
 
 
 async def main(args):

@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE.parent))
 from bench_core import SETUP, Client  # noqa: E402
 from bench_core import call_next_parallel as calls  # noqa: E402
 from common import (  # noqa: E402
-    RESULTS, ROOT, daphne_servers, django_env, manage, pg_database, run_clients, run_script, summary_ms,
-    write_results,
+    RESULTS, ROOT, cpu_seconds, daphne_servers, django_env, manage, pg_database, process_tree, run_clients,
+    run_script, summary_ms, write_results,
 )
 
 from tests.production.cluster import granian, gunicorn  # noqa: E402
@@ -92,29 +92,6 @@ def servers(kind, env, processes, threads):
     if kind == "daphne":
         return daphne_servers(env, count=processes)
     return wsgi_server(kind, env, processes, threads)
-
-
-def process_tree(pids):
-    """The servers and their children (gunicorn's workers)."""
-    out = list(pids)
-    for pid in pids:
-        try:
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def cpu_seconds(pids):
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        except (OSError, IndexError):
-            pass
-    return total
 
 
 def connections_per_process(ports):

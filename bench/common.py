@@ -167,3 +167,62 @@ def run_clients(n, seconds, body, probe=None):
     for t in threads:
         t.join()
     return lat, time.perf_counter() - t0, errors, probed
+
+
+def process_tree(pids):
+    """The servers and their children (gunicorn's and granian's workers)."""
+    out = list(pids)
+    for pid in pids:
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def cpu_seconds(pids):
+    """utime + stime of the processes, from /proc (a process gone counts 0)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError):
+            pass
+    return total
+
+
+def pids_named(*names):
+    """Every process whose command name is one of names (PostgreSQL's backends, redis-server)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    out.append(int(entry.name))
+            except OSError:
+                pass
+    return out
+
+
+class CpuMeter:
+    """CPU seconds per kind of process between start() and stop(); kinds: name -> callable giving pids.
+
+    Callables, because PostgreSQL starts a backend per new connection while it is measured.
+    """
+
+    def __init__(self, kinds):
+        self.kinds = kinds
+
+    def _read(self):
+        return {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in self.kinds.items()}
+
+    def start(self):
+        self.before = self._read()
+
+    def stop(self) -> dict:
+        after = self._read()
+        return {name: sum(t - self.before[name].get(pid, 0.0) for pid, t in procs.items())
+                for name, procs in after.items()}
+

@@ -180,6 +180,10 @@ class InProcessScreens(_Pool):
     async def close(self):
         await self.group.close()
 
+    @property
+    def pids(self):
+        return []  # the screens live in this process
+
 
 class WorkerScreens(_Pool):
     def __init__(self, urls, token, n, procs, cpus=None):
@@ -190,6 +194,10 @@ class WorkerScreens(_Pool):
                         "concurrency": max(1, CONNECT_CONCURRENCY // procs)} for k in range(procs)]
         self.procs, self.readers, self.inbox, self.info = [], [], [], {"client_procs": procs, "workers": []}
         self.closing = False
+
+    @property
+    def pids(self):
+        return [p.pid for p in self.procs]
 
     @staticmethod
     def _share(n, procs, k):
