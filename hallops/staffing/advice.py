@@ -25,6 +25,7 @@ from hallops.core import calendar
 from hallops.core.clock import hours_on, local_day
 from hallops.core.clock import now as clock_now
 from hallops.core.models import Ticket, TicketStatus, WindowState
+from hallops.core.read.windows import WINDOW_STATE
 
 from . import erlang
 from hallops.core.models.window import window_number_key
@@ -170,7 +171,7 @@ def hall_staffing(hall, now=None, *, what_if: dict | None = None) -> dict:
         row = {
             "key": g.key, "name": g.name,
             "services": [s.code for s in g.services],
-            "windows": [{"id": w.pk, "number": w.number, "state": w.state} for w in g.windows],
+            "windows": [WINDOW_STATE.of(w) for w in g.windows],
             "handle_s": int(round(aht)), "today_factor": round(factor, 2),
             "now": {"slot": _slot_label(now_slot), "arrivals": round(arrivals_now, 1), "waiting": waiting_now,
                     "open": open_now, "needed": needed_now},
@@ -198,7 +199,7 @@ def _advice(group, needed, open_now, closed, waiting):
         missing = needed - open_now
         message = ngettext("现在为%(group)s增开 %(n)d 个窗口", "现在为%(group)s增开 %(n)d 个窗口", missing)
         return {"action": "open", "count": missing, "message": message % {"group": group.name, "n": missing},
-                "windows": [{"id": w.pk, "number": w.number, "state": w.state} for w in closed[:missing]]}
+                "windows": [WINDOW_STATE.of(w) for w in closed[:missing]]}
     if open_now - needed >= 2 and waiting == 0:
         spare = open_now - needed - 1
         message = ngettext("%(group)s可暂停 %(n)d 个窗口", "%(group)s可暂停 %(n)d 个窗口", spare)

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hallops.core.models import Ticket, TicketStatus, WindowState
+from hallops.core.models import Ticket, TicketStatus, Window, WindowState
+from hallops.core.read.windows import WINDOW_STATE
 from hallops.staffing import erlang
 from hallops.staffing.advice import hall_staffing
 from hallops.staffing.groups import window_groups
@@ -65,6 +66,10 @@ def test_it_tells_the_lobby_manager_to_open_windows_for_the_morning_peak(hall):
     # the paused window first (someone is signed in there), then the closed one
     assert [w["number"] for w in biz["advice"]["windows"]] == ["2", "10"]
     assert "企业登记" in biz["advice"]["message"]
+    # each window as the hall screen's row names it: the advice and the screen agree
+    paused = Window.objects.get(hall=hall, number="2")
+    assert biz["advice"]["windows"][0] == WINDOW_STATE.of(paused)
+    assert biz["advice"]["windows"][0]["state"] == WindowState.PAUSED
 
 
 def test_the_rest_of_today_and_tomorrow_follow_the_history(hall):
