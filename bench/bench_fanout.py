@@ -29,7 +29,7 @@ from pathlib import Path
 import redis
 import requests
 
-from common import cpu_seconds
+from common import cpu_seconds, summary_ms
 from screen_clients import open_pool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +39,6 @@ from tests.production.cluster import daphnes, migrate_and_seed, private_redis, s
 
 PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-
-
-def pct(values, p):
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(len(values) * p / 100))] * 1000, 1) if values else None
 
 
 def template_event(port, seed):
@@ -122,7 +117,7 @@ async def run(args):
         "daphne_cpu_share": round(cpu / (t1 - t0), 2),
         "daphne_cpu_ms_per_event": round(cpu * 1000 / n, 3),
         "daphne_cpu_us_per_frame": round(cpu * 1e6 / (n * args.screens), 1),
-        "latency_ms": {"p50": pct(lat, 50), "p99": pct(lat, 99), "max": pct(lat, 100)},
+        "latency": summary_ms(lat),
         "loadavg_at_end": os.getloadavg(),
     })
     out = ROOT / "bench" / "results"

@@ -54,14 +54,16 @@ class SharedFrame(dict):
     __slots__ = ("text",)
 
 
-def encode(frame: dict) -> str:
-    if type(frame) is SharedFrame:
-        try:
-            return frame.text
-        except AttributeError:
-            frame.text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
-            return frame.text
+def _dumps(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode(frame: dict) -> str:
+    if type(frame) is not SharedFrame:
+        return _dumps(frame)
+    if not hasattr(frame, "text"):
+        frame.text = _dumps(frame)
+    return frame.text
 
 
 def error_frame(code: str, message, request_id=None) -> dict:
