@@ -5,13 +5,16 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import Count, Q
+from psycopg import _queries
 
+from hallops.core import actions
 from hallops.core.clock import local_day
 from hallops.core.errors import NotFound
 from hallops.core.models import Hall, Ticket, TicketStatus
 from hallops.core.prepared import Prepared
+from tests.factories import make_service
 
-from .helpers import issue
+from .helpers import issue, open_window
 
 
 def _tickets(hall_id, day, since, services):
@@ -150,3 +153,26 @@ def test_with_preparation_off_statements_go_as_django_sends_them(hall, line):
         assert _prepared_on_server('"core_hall"."name"') == before
     finally:
         connection.connection.prepare_threshold = threshold
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's conversion of %s is PostgreSQL's")
+def test_on_postgresql_issuing_and_calling_convert_their_statements_once(hall, service_a, service_b, clock,
+                                                                         monkeypatch):
+    # Fourteen windows serving three matters: the place-in-line count then carries more than 50
+    # values; and the claim that also finishes the window's ticket (下一位) is longer than 4 KB.
+    # psycopg would convert both anew on every run.
+    services = [service_a, service_b, make_service(hall, code="c", prefix="C")]
+    windows = [open_window(hall, services, clock) for _ in range(14)]
+    for _ in range(3):
+        for s in services:
+            issue(hall, s, clock)
+    for _ in range(2):
+        actions.call_next(windows[0], now=clock.tick())
+        actions.start(windows[0], now=clock.tick())
+    converted = []
+    real = _queries._query2pg_nocache
+    monkeypatch.setattr(_queries, "_query2pg_nocache",
+                        lambda query, *rest: (converted.append(query), real(query, *rest))[1])
+    issue(hall, service_b, clock)
+    actions.call_next(windows[0], now=clock.tick())
+    assert converted == []
