@@ -8,8 +8,8 @@ from hallops.core import actions, actors, events
 from hallops.core.clock import is_open
 from hallops.core.clock import now as clock_now
 from hallops.core.errors import NotFound
-from hallops.core.lookups import hall_by_code
-from hallops.core.models import Channel, Hall
+from hallops.core.lookups import all_halls, hall_by_code
+from hallops.core.models import Channel
 from hallops.core.read.load import hall_load
 from hallops.core.read.services import catalogue, service_and_hall
 from hallops.core.read.tickets import issued
@@ -33,7 +33,7 @@ def list_halls(request):
         "code": h.code, "name": h.name, "address": h.address,
         "latitude": _coord(h.latitude), "longitude": _coord(h.longitude),
         "open_now": is_open(h, now), "opening_hours": h.opening_hours,
-    } for h in Hall.objects.all()]
+    } for h in all_halls()]
 
 
 @router.get("/{hall}/services/", response={200: list[ServiceOut], **error_responses(404)}, auth=None,

@@ -19,6 +19,14 @@ _HALL_BY_CODE = Prepared(lambda code: Hall.objects.filter(code=code).values_list
                          model=Hall)
 
 
+_HALLS = Prepared(lambda: Hall.objects.values_list(*Prepared.fields(Hall)), model=Hall)
+
+
+def all_halls() -> list[Hall]:
+    """Every hall, in the model's order: the public list of halls (服务地图) asks on every visit."""
+    return _HALLS.objects()
+
+
 def hall_by_code(code) -> Hall:
     hall = _HALL_BY_CODE.first(code=str(code))
     if hall is None:
