@@ -48,10 +48,12 @@ def close_code(error: HallopsError) -> int:
 class SharedFrame(dict):
     """A frame many sockets send unchanged (a hall event to every screen of a process): encoded once.
 
-    The first `encode` keeps the text; the frame must not change after it is shared.
+    The first `encode` keeps the text; the frame must not change after it is shared. `action`, when
+    set, holds the events of the action this one was published with (never sent): a stream may leave
+    out an event a later one of the same action supersedes.
     """
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "action")
 
 
 def _dumps(frame: dict) -> str:

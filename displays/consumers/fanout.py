@@ -53,7 +53,7 @@ class _Fanout:
         self.followers = set()
         self.started = None
         self.last_seq = 0  # every event up to here has been handed to the followers
-        self.held = {}  # seq -> event that came before one of its predecessors
+        self.held = {}  # seq -> (event, its action) that came before one of its predecessors
         self.flush_timer = None
         self.missed = False
 
@@ -65,16 +65,16 @@ class _Fanout:
         self.task = asyncio.ensure_future(self._run())
         self.keeper = asyncio.ensure_future(self._keep_joined())
 
-    def _deliver(self, event):
+    def _deliver(self, event, action=None):
         seq = event.get("seq") or 0
         if seq > self.last_seq + 1:
-            self.held[seq] = event
+            self.held[seq] = (event, action)
             if self.flush_timer is None:
                 self.flush_timer = asyncio.get_running_loop().call_later(REORDER_S, self._flush_held)
             return
-        self._hand_over(event)
+        self._hand_over(event, action)
         while self.last_seq + 1 in self.held:
-            self._hand_over(self.held.pop(self.last_seq + 1))
+            self._hand_over(*self.held.pop(self.last_seq + 1))
         if not self.held and self.flush_timer is not None:
             self.flush_timer.cancel()
             self.flush_timer = None
@@ -83,13 +83,14 @@ class _Fanout:
         """The gap did not fill in time (a lost message): hand over what came; followers read the gap."""
         self.flush_timer = None
         for seq in sorted(self.held):
-            self._hand_over(self.held.pop(seq))
+            self._hand_over(*self.held.pop(seq))
 
-    def _hand_over(self, event):
+    def _hand_over(self, event, action=None):
         # Late or repeated events go too: a follower that joined after the fan-out started may still
         # need one, and each follower drops what it has by seq.
         self.last_seq = max(self.last_seq, event.get("seq") or 0)
         event = SharedFrame(event)
+        event.action = action
         for follower in list(self.followers):
             follower.inbox.put_nowait(event)
 
@@ -108,8 +109,9 @@ class _Fanout:
             if message.get("type") == "hall.event":
                 self._deliver(message["event"])
             elif message.get("type") == "hall.events":  # one action's events, in order
-                for event in message["events"]:
-                    self._deliver(event)
+                action = tuple(message["events"])
+                for event in action:
+                    self._deliver(event, action)
 
     async def _keep_joined(self):
         while True:

@@ -48,6 +48,28 @@ async def test_hall_screen_shows_recalls_as_calls_with_recall_count(hall):
     await comm.disconnect()
 
 
+async def test_hall_screen_gets_next_please_as_its_call_alone_and_a_plain_finish_as_it_is(hall):
+    """下一位 finishes the window's ticket and calls the next in one action: the call replaces the
+    number on the window's tile, so the screen gets one frame for it, not two; every other socket
+    still gets the finish (the pad asks for a rating on it)."""
+    h = hall
+    for _ in range(3):
+        await db(issue)(h.hall, h.a)
+    screen, _ = await open_socket("/ws/halls/xicheng/display/", token=h.tokens["hall_screen"])
+    pad, _ = await open_socket(f"/ws/halls/xicheng/pad/{h.w1.pk}/", token=h.tokens["w1_pad"])
+    await db(actions.call_next)(h.w1)
+    await db(actions.start)(h.w1)
+    await db(actions.call_next)(h.w1)  # 下一位: A001 finished, A002 called
+    await db(actions.finish)(h.w1)  # A002 finished, nothing called after it
+    shown = [(f["type"], f["ticket"]["number"]) for f in await drain(screen, 0.5)
+             if f["type"].startswith("ticket.")]
+    assert shown == [("ticket.called", "A001"), ("ticket.called", "A002"), ("ticket.finished", "A002")]
+    finished = [f["ticket"]["number"] for f in await drain(pad, 0.2) if f["type"] == "ticket.finished"]
+    assert finished == ["A001", "A002"]
+    await screen.disconnect()
+    await pad.disconnect()
+
+
 async def test_window_screen_sees_its_staff_card_and_only_its_own_window(hall):
     h = hall
     await db(issue)(h.hall, h.a)
