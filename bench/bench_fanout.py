@@ -10,8 +10,9 @@ how long after its publish each screen had each event (p50/p99).
     .venv/bin/python bench/bench_fanout.py [--screens 10] [--rate 300] [--seconds 10] [--client-procs 2]
         [--out-of-order]
 
---rate 300 is 150 calls/s: a call's events on a hall screen are two frames (the previous matter
-finished, the next number called). --out-of-order publishes each pair of events in reverse, as
+--rate 300 was 150 calls/s while a call's events on a hall screen were two frames (the previous
+matter finished, the next number called); since 下一位 reaches a hall screen as its call alone, a
+call is one frame there and --rate 150 is 150 calls/s. --out-of-order publishes each pair of events in reverse, as
 two windows committing one after the other but publishing in the other order do.
 
 Needs PostgreSQL (HALLOPS_BENCH_PG) and Redis (HALLOPS_BENCH_REDIS), as bench_screens.
