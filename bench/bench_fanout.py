@@ -8,12 +8,15 @@ at a fixed rate. Reported: the daphne's CPU per event and per frame (utime + sti
 how long after its publish each screen had each event (p50/p99).
 
     .venv/bin/python bench/bench_fanout.py [--screens 10] [--rate 300] [--seconds 10] [--client-procs 2]
-        [--out-of-order]
+        [--out-of-order] [--calls]
 
 --rate 300 was 150 calls/s while a call's events on a hall screen were two frames (the previous
 matter finished, the next number called); since 下一位 reaches a hall screen as its call alone, a
-call is one frame there and --rate 150 is 150 calls/s. --out-of-order publishes each pair of events in reverse, as
-two windows committing one after the other but publishing in the other order do.
+call is one frame there and --rate 150 is 150 calls/s. --calls publishes each call as the whole
+action a window's 下一位 publishes (ticket.finished, ticket.called, ticket.started in one message),
+so "per event" and "per frame" below read per call and per screen per call. --out-of-order
+publishes each pair of messages in reverse, as two windows committing one after the other but
+publishing in the other order do.
 
 Needs PostgreSQL (HALLOPS_BENCH_PG) and Redis (HALLOPS_BENCH_REDIS), as bench_screens.
 """
@@ -42,25 +45,33 @@ PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/post
 REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 
 
-def template_event(port, seed):
-    """A real ticket.called event of the bench hall (one call through the API) and the hall's last seq."""
+def template_action(port, seed):
+    """The events of a real 下一位 at the bench hall (call, start, then call-next again through the
+    API: ticket.finished, ticket.called, ticket.started) and the hall's last seq."""
     api = f"http://127.0.0.1:{port}/api/v1"
     headers = {"Authorization": f"Bearer {seed['manager']}"}
-    requests.post(f"{api}/windows/{seed['windows'][0]}/call-next/", headers=headers, timeout=30).raise_for_status()
+    window = seed["windows"][0]
+    for step in ("call-next", "start", "call-next", "start"):
+        requests.post(f"{api}/windows/{window}/{step}/", headers=headers, timeout=30).raise_for_status()
     r = requests.get(f"{api}/halls/{seed['hall']}/events/", params={"since": 0, "limit": 1000}, headers=headers,
                      timeout=30)
     r.raise_for_status()
     body = r.json()
-    called = [e for e in body["events"] if e["type"] == "ticket.called"][-1]
-    return called, body["last_seq"]
+    ours = [e for e in body["events"] if e["type"] in ("ticket.finished", "ticket.called", "ticket.started")]
+    action = ours[-3:]
+    assert [e["type"] for e in action] == ["ticket.finished", "ticket.called", "ticket.started"], action
+    return action, body["last_seq"]
 
 
-def publish(layer, group, template, first_seq, n, rate, out_of_order, sent):
-    """n events at `rate` per second, numbered F00000…; records perf_counter at each send."""
+def publish(layer, group, action, first_seq, n, rate, out_of_order, calls, sent):
+    """n messages at `rate` per second, numbered F00000…; records perf_counter at each send. Each is
+    the called event alone, or with --calls the whole 下一位 action (finished, called, started)."""
     order = list(range(n))
     if out_of_order:
         for i in range(0, n - 1, 2):
             order[i], order[i + 1] = order[i + 1], order[i]
+    finished, called, started = action
+    per = 3 if calls else 1
     start = time.perf_counter()
     for k, i in enumerate(order):
         due = start + k / rate
@@ -68,9 +79,14 @@ def publish(layer, group, template, first_seq, n, rate, out_of_order, sent):
         if delay > 0:
             time.sleep(delay)
         number = f"F{i:05d}"
-        event = {**template, "seq": first_seq + i, "number": number}
+        seq = first_seq + i * per
+        if calls:
+            events = [{**finished, "seq": seq}, {**called, "seq": seq + 1, "number": number},
+                      {**started, "seq": seq + 2}]
+        else:
+            events = [{**called, "seq": seq, "number": number}]
         sent[number] = time.perf_counter()
-        failed = layer.group_send_blocking([(group, {"type": "hall.events", "events": [event]})])
+        failed = layer.group_send_blocking([(group, {"type": "hall.events", "events": events})])
         assert not failed, failed
 
 
@@ -85,7 +101,7 @@ async def run(args):
         seed = migrate_and_seed(env, windows=2, tickets=20)
         with daphnes(env, 1) as procs:
             port, proc = procs[0]
-            template, last_seq = template_event(port, seed)
+            action, last_seq = template_action(port, seed)
             pool = open_pool([f"ws://127.0.0.1:{port}/ws/halls/{seed['hall']}/display/"], seed["screen"],
                              args.screens, args.client_procs, None)
             try:
@@ -100,8 +116,8 @@ async def run(args):
                 sent = {}
                 await asyncio.sleep(1.5)  # the first screens' refresh frames are out of the way
                 cpu0, t0 = cpu_seconds([proc.pid]), time.perf_counter()
-                publisher = threading.Thread(target=publish, args=(layer, group, template, last_seq + 1, n,
-                                                                   args.rate, args.out_of_order, sent))
+                publisher = threading.Thread(target=publish, args=(layer, group, action, last_seq + 1, n,
+                                                                   args.rate, args.out_of_order, args.calls, sent))
                 publisher.start()
                 await asyncio.to_thread(publisher.join)
                 complete = await pool.wait(list(sent), timeout=60)
@@ -112,7 +128,8 @@ async def run(args):
     lat = [a[number] - at for a in arrivals.values() for number, at in sent.items() if number in a]
     cpu = cpu1 - cpu0
     results.update({
-        "events": n, "screens": args.screens, "complete": complete,
+        "events": n, "unit": "a 下一位 call (finished, called, started)" if args.calls else "a called event",
+        "screens": args.screens, "complete": complete,
         "frames_lost": n * args.screens - len(lat),
         "events_per_s": round(n / (t1 - t0), 1),
         "daphne_cpu_share": round(cpu / (t1 - t0), 2),
@@ -133,6 +150,8 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=300, help="events per second")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--client-procs", type=int, default=2)
-    parser.add_argument("--out-of-order", action="store_true", help="publish each pair of events in reverse")
+    parser.add_argument("--out-of-order", action="store_true", help="publish each pair of messages in reverse")
+    parser.add_argument("--calls", action="store_true",
+                        help="publish whole 下一位 actions (finished, called, started), a message per call")
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps({k: v for k, v in result.items() if k not in ("args",)}, ensure_ascii=False))
