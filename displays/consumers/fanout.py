@@ -65,34 +65,45 @@ class _Fanout:
         self.task = asyncio.ensure_future(self._run())
         self.keeper = asyncio.ensure_future(self._keep_joined())
 
-    def _deliver(self, event, action=None):
-        seq = event.get("seq") or 0
-        if seq > self.last_seq + 1:
-            self.held[seq] = (event, action)
-            if self.flush_timer is None:
-                self.flush_timer = asyncio.get_running_loop().call_later(REORDER_S, self._flush_held)
-            return
-        self._hand_over(event, action)
-        while self.last_seq + 1 in self.held:
-            self._hand_over(*self.held.pop(self.last_seq + 1))
-        if not self.held and self.flush_timer is not None:
+    def _deliver(self, events, action=None):
+        """Hand over `events` (in seq order) and whatever held events they release, as one batch:
+        each socket wakes once per action, not once per event (a 下一位 publishes three)."""
+        ready = []
+        for event in events:
+            seq = event.get("seq") or 0
+            if seq > self.last_seq + 1:
+                self.held[seq] = (event, action)
+                continue
+            ready.append(self._shared(event, action))
+            while self.last_seq + 1 in self.held:
+                ready.append(self._shared(*self.held.pop(self.last_seq + 1)))
+        if self.held and self.flush_timer is None:
+            self.flush_timer = asyncio.get_running_loop().call_later(REORDER_S, self._flush_held)
+        elif not self.held and self.flush_timer is not None:
             self.flush_timer.cancel()
             self.flush_timer = None
+        self._hand_over(ready)
 
     def _flush_held(self):
         """The gap did not fill in time (a lost message): hand over what came; followers read the gap."""
         self.flush_timer = None
-        for seq in sorted(self.held):
-            self._hand_over(*self.held.pop(seq))
+        held, self.held = self.held, {}
+        self._hand_over([self._shared(*held[seq]) for seq in sorted(held)])
 
-    def _hand_over(self, event, action=None):
+    def _shared(self, event, action):
         # Late or repeated events go too: a follower that joined after the fan-out started may still
         # need one, and each follower drops what it has by seq.
         self.last_seq = max(self.last_seq, event.get("seq") or 0)
-        event = SharedFrame(event)
-        event.action = action
+        frame = SharedFrame(event)
+        frame.action = action
+        return frame
+
+    def _hand_over(self, frames):
+        if not frames:
+            return
+        batch = tuple(frames)
         for follower in list(self.followers):
-            follower.inbox.put_nowait(event)
+            follower.inbox.put_nowait(batch)
 
     async def _run(self):
         while True:
@@ -107,11 +118,10 @@ class _Fanout:
                 await asyncio.sleep(0.5)
                 continue
             if message.get("type") == "hall.event":
-                self._deliver(message["event"])
+                self._deliver([message["event"]])
             elif message.get("type") == "hall.events":  # one action's events, in order
                 action = tuple(message["events"])
-                for event in action:
-                    self._deliver(event, action)
+                self._deliver(action, action)
 
     async def _keep_joined(self):
         while True:
@@ -136,8 +146,7 @@ class _Fanout:
             log.exception("hall %s fan-out catch-up failed", self.hall_id)
             return
         self.missed = False
-        for event in missed:
-            self._deliver(event)
+        self._deliver(missed)
 
     async def join(self, follower, layer):
         if self.started is not None and self.started.done() and not self.started.cancelled() \
@@ -235,13 +244,13 @@ class Follower:
 
     async def _run(self, name):
         while True:
-            event = await self.inbox.get()
-            try:
-                await self.deliver(event)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s socket of hall %s failed on event %s", name, self.hall_id, event.get("seq"))
+            for event in await self.inbox.get():  # one action's events (the fan-out's batch)
+                try:
+                    await self.deliver(event)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s socket of hall %s failed on event %s", name, self.hall_id, event.get("seq"))
 
     async def deliver(self, event):
         if event["seq"] <= self.last_seq:
