@@ -20,10 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
-from psycopg import _queries as _psycopg_queries
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper
-
+from psycopg import _queries as _psycopg_queries
 
 # psycopg turns a query's %s placeholders into $n on every execution, prepared or not, and caches
 # that conversion only for queries up to 4096 bytes and 50 values: beyond, it splits the query with
