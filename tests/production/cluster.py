@@ -115,16 +115,39 @@ def _wait_port(port, proc, timeout=30):
     raise RuntimeError(f"server on port {port} did not come up")
 
 
+def daphne_command(port):
+    return [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"]
+
+
+def granian_asgi_command(port, loop="asyncio"):
+    """granian serving hallops.asgi:application in one worker process: the sockets' frames are
+    parsed and written in Rust, the consumers and the fan-out run on the worker's event loop."""
+    return [GRANIAN, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+            "--loop", loop, "--no-access-log", "--log-level", "warning", "hallops.asgi:application"]
+
+
+DAPHNE_ON_UVLOOP = ("import sys, asyncio, uvloop; asyncio.set_event_loop_policy(uvloop.EventLoopPolicy()); "
+                    "from daphne.cli import CommandLineInterface; sys.argv[0] = 'daphne'; "
+                    "CommandLineInterface.entrypoint()")
+
+ASGI_SERVERS = {
+    "daphne": daphne_command,
+    "daphne-uvloop": lambda port: [PY, "-c", DAPHNE_ON_UVLOOP, *daphne_command(port)[1:]],
+    "granian": granian_asgi_command,
+    "granian-uvloop": lambda port: granian_asgi_command(port, loop="uvloop"),
+}
+
+
 @contextmanager
-def daphnes(env, count=2, log_dir=None):
-    """`count` daphne processes of hallops.asgi:application; yields [(port, Popen), …]."""
+def daphnes(env, count=2, log_dir=None, server="daphne"):
+    """`count` ASGI server processes of hallops.asgi:application (daphne unless ``server`` names
+    another of ASGI_SERVERS); yields [(port, Popen), …]."""
     procs = []
     try:
         for i in range(count):
             port = free_port()
-            out = open(Path(log_dir) / f"daphne-{i}.log", "w") if log_dir else subprocess.DEVNULL
-            p = subprocess.Popen([DAPHNE, "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"],
-                                 env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            out = open(Path(log_dir) / f"{server}-{i}.log", "w") if log_dir else subprocess.DEVNULL
+            p = subprocess.Popen(ASGI_SERVERS[server](port), env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             procs.append((port, p))
         for port, p in procs:
             _wait_port(port, p)
