@@ -50,10 +50,11 @@ class SharedFrame(dict):
 
     The first `encode` keeps the text; the frame must not change after it is shared. `action`, when
     set, holds the events of the action this one was published with (never sent): a stream may leave
-    out an event a later one of the same action supersedes.
+    out an event a later one of the same action supersedes. `prepared` holds the frame as WebSocket
+    bytes once a socket on daphne has sent it (displays/consumers/direct.py).
     """
 
-    __slots__ = ("text", "action")
+    __slots__ = ("text", "action", "prepared")
 
 
 def _dumps(frame: dict) -> str:

@@ -18,10 +18,11 @@ from hallops.core.actors import Actor
 from hallops.core.authn import actor_from_scope
 from hallops.core.errors import HallopsError, NotFound
 from hallops.ops.metrics import SOCKETS
-from hallops.sockets import BadFrame, close_code, encode, error_frame, parse_frame
+from hallops.sockets import BadFrame, SharedFrame, close_code, encode, error_frame, parse_frame
 
 from ..streams import KINDS
 from . import presence, refresh
+from .direct import direct_writer
 from .fanout import Follower, resumable
 from .refresh import Throttle
 
@@ -41,12 +42,17 @@ class HallStreamConsumer(AsyncWebsocketConsumer):
         super().__init__(**kwargs)
         self.kind = kind
         self.stream = self.follower = self.throttle = None
+        self.direct = None
 
     async def send_json(self, frame):
-        await self.send(text_data=encode(frame))
+        if type(frame) is SharedFrame and self.direct is not None:
+            self.direct.send(frame)  # framed once for every socket of the process (direct.py)
+        else:
+            await self.send(text_data=encode(frame))
 
     async def connect(self):
         await self.accept()
+        self.direct = direct_writer(self.base_send)
         try:
             self.stream = await db(self._open)()
         except HallopsError as e:
@@ -155,6 +161,7 @@ class NoSuchStream(AsyncWebsocketConsumer):
 
     async def connect(self):
         await self.accept()
+        self.direct = direct_writer(self.base_send)
         error = NotFound(_("没有这个实时通道"), code="not_found")
         await self.send(text_data=encode(error_frame(error.code, error.message)))
         await self.close(code=close_code(error))

@@ -1,0 +1,52 @@
+"""A hall event many screens send unchanged: framed once, written straight to each socket on daphne.
+
+Through channels a frame goes consumer → daphne's `handle_reply` → its WebSocket protocol →
+autobahn, which frames the payload again for every socket. For a hall event that 500 screens send
+byte for byte alike, that hand-down was about a fifth of a screens' daphne's CPU per frame
+(docs/performance.md, eighth round). autobahn has a call for exactly this case: a message prepared
+once (`PreparedMessage`, the frame's bytes) and sent on many connections.
+
+The writer is used only where the socket's `send` is daphne's own (the partial of
+`Server.handle_reply` over the socket's protocol, which is what daphne hands the application);
+under any other server, or the test communicator, there is none and frames go the ASGI way. Both
+ways write to the transport at once, in the order the consumer sends, so a snapshot sent the ASGI
+way and the events after it sent directly keep their order.
+"""
+
+import functools
+import sys
+
+from hallops.sockets import SharedFrame, encode
+
+
+class DirectWriter:
+    """One socket's protocol, for SharedFrames only (they never change once shared)."""
+
+    __slots__ = ("protocol",)
+
+    def __init__(self, protocol):
+        self.protocol = protocol
+
+    def send(self, frame: SharedFrame) -> None:
+        protocol = self.protocol
+        if protocol.state != protocol.STATE_OPEN:
+            return  # closing or gone: daphne's own path drops these too
+        try:
+            prepared = frame.prepared
+        except AttributeError:
+            prepared = frame.prepared = protocol.factory.prepareMessage(encode(frame).encode())
+        protocol.sendPreparedMessage(prepared)
+
+
+def direct_writer(send):
+    """A DirectWriter when `send` is daphne's reply callable for a WebSocket, else None."""
+    server = sys.modules.get("daphne.server")  # loaded only when daphne serves; never import it here
+    if server is None or type(send) is not functools.partial or len(send.args) != 1:
+        return None
+    from daphne.ws_protocol import WebSocketProtocol
+
+    owner = getattr(send.func, "__self__", None)
+    if isinstance(owner, server.Server) and send.func.__func__ is server.Server.handle_reply \
+            and isinstance(send.args[0], WebSocketProtocol):
+        return DirectWriter(send.args[0])
+    return None
