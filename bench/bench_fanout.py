@@ -8,7 +8,7 @@ at a fixed rate. Reported: the daphne's CPU per event and per frame (utime + sti
 how long after its publish each screen had each event (p50/p99).
 
     .venv/bin/python bench/bench_fanout.py [--screens 10] [--rate 300] [--seconds 10] [--client-procs 2]
-        [--out-of-order] [--calls]
+        [--out-of-order] [--calls] [--server daphne|granian]
 
 --rate 300 was 150 calls/s while a call's events on a hall screen were two frames (the previous
 matter finished, the next number called); since 下一位 reaches a hall screen as its call alone, a
@@ -16,7 +16,8 @@ call is one frame there and --rate 150 is 150 calls/s. --calls publishes each ca
 action a window's 下一位 publishes (ticket.finished, ticket.called, ticket.started in one message),
 so "per event" and "per frame" below read per call and per screen per call. --out-of-order
 publishes each pair of messages in reverse, as two windows committing one after the other but
-publishing in the other order do.
+publishing in the other order do. --server granian holds the screens on granian's ASGI interface
+instead of daphne (the CPU of its worker process is counted).
 
 Needs PostgreSQL (HALLOPS_BENCH_PG) and Redis (HALLOPS_BENCH_REDIS), as bench_screens.
 """
@@ -39,7 +40,7 @@ from screen_clients import open_pool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.production.cluster import daphnes, migrate_and_seed, private_redis, server_env, throwaway_database  # noqa: E402
+from tests.production.cluster import ASGI_SERVERS, daphnes, migrate_and_seed, private_redis, server_env, throwaway_database  # noqa: E402
 
 PG = os.environ.get("HALLOPS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("HALLOPS_BENCH_REDIS", "redis://127.0.0.1:6379/0")
@@ -154,7 +155,7 @@ if __name__ == "__main__":
     parser.add_argument("--out-of-order", action="store_true", help="publish each pair of messages in reverse")
     parser.add_argument("--calls", action="store_true",
                         help="publish whole 下一位 actions (finished, called, started), a message per call")
-    parser.add_argument("--server", choices=["daphne", "daphne-uvloop", "granian", "granian-uvloop"], default="daphne",
+    parser.add_argument("--server", choices=sorted(ASGI_SERVERS), default="daphne",
                         help="the ASGI server holding the screens")
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps({k: v for k, v in result.items() if k not in ("args",)}, ensure_ascii=False))

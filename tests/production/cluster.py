@@ -119,22 +119,16 @@ def daphne_command(port):
     return [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "hallops.asgi:application"]
 
 
-def granian_asgi_command(port, loop="asyncio"):
+def granian_asgi_command(port):
     """granian serving hallops.asgi:application in one worker process: the sockets' frames are
     parsed and written in Rust, the consumers and the fan-out run on the worker's event loop."""
     return [GRANIAN, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-            "--loop", loop, "--no-access-log", "--log-level", "warning", "hallops.asgi:application"]
+            "--loop", "asyncio", "--no-access-log", "--log-level", "warning", "hallops.asgi:application"]
 
-
-DAPHNE_ON_UVLOOP = ("import sys, asyncio, uvloop; asyncio.set_event_loop_policy(uvloop.EventLoopPolicy()); "
-                    "from daphne.cli import CommandLineInterface; sys.argv[0] = 'daphne'; "
-                    "CommandLineInterface.entrypoint()")
 
 ASGI_SERVERS = {
     "daphne": daphne_command,
-    "daphne-uvloop": lambda port: [PY, "-c", DAPHNE_ON_UVLOOP, *daphne_command(port)[1:]],
     "granian": granian_asgi_command,
-    "granian-uvloop": lambda port: granian_asgi_command(port, loop="uvloop"),
 }
 
 
