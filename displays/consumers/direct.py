@@ -1,10 +1,11 @@
 """A hall event many screens send unchanged: framed once, written straight to each socket on daphne.
 
 Through channels a frame goes consumer → daphne's `handle_reply` → its WebSocket protocol →
-autobahn, which frames the payload again for every socket. For a hall event that 500 screens send
-byte for byte alike, that hand-down was about a fifth of a screens' daphne's CPU per frame
-(docs/performance.md, eighth round). autobahn has a call for exactly this case: a message prepared
-once (`PreparedMessage`, the frame's bytes) and sent on many connections.
+autobahn, which frames the payload again for every socket, and Twisted then queues it for the
+event loop's next turn. For a hall event that 500 screens send byte for byte alike, the hand-down
+and the queueing were about half of a screens' daphne's CPU per call (docs/performance.md, eighth
+round). autobahn has a call for the first part (a `PreparedMessage`: the frame's bytes, made once,
+sent on many connections); `_write_now` does the second.
 
 The writer is used only where the socket's `send` is daphne's own (the partial of
 `Server.handle_reply` over the socket's protocol, which is what daphne hands the application);
