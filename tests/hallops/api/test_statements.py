@@ -1,4 +1,5 @@
-"""The API's read endpoints cost the same at 2 and 40 matters (token, hall, read model)."""
+"""The API's read endpoints cost the same at 2 and 40 matters (token, hall, read model), and the public
+list of halls one statement however many halls."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -73,3 +74,21 @@ def test_an_action_on_a_window_reads_the_window_once(api, db, settings):
         "POST /windows/{id}/call-next/": sent(f"/windows/{window.pk}/call-next/"),
         "POST /windows/{id}/start/": sent(f"/windows/{window.pk}/start/"),
     } == actions_expected(connection.vendor)
+
+
+def test_the_public_list_of_halls_is_one_statement_however_many_halls(api, db):
+    # Halls that keep hours ask the working-day calendar whether they are open now; its overrides
+    # are read once a year per process, not once per hall (the first request warms that).
+    from tests.factories import make_hall
+
+    def listed(expected):
+        response = api.get("/halls/")
+        assert response.status_code == 200, response.content
+        assert len(response.json()) == expected
+
+    make_hall("one", enforce_hours=True)
+    listed(1)
+    one = statements(listed, 1)
+    for code in ("two", "three", "four", "five"):
+        make_hall(code, enforce_hours=True)
+    assert statements(listed, 5) == one == 1
