@@ -11,24 +11,47 @@ import weakref
 
 from channels.db import database_sync_to_async
 
+from hallops.sockets import SharedFrame
+
 log = logging.getLogger(__name__)
 
-_shared_state = weakref.WeakKeyDictionary()  # event loop -> {(key, hall_id): (seq, future)}
+_shared_state = weakref.WeakKeyDictionary()  # event loop -> {(key, hall_id): _Shared}
 
 
-async def shared(hall_id, key, seen_seq, fn):
-    """fn() (sync, DB) computed once for every socket of this process whose events it covers.
+class _Shared:
+    """One computation of a hall-wide state, and the frames built from it (one per stream kind)."""
+
+    __slots__ = ("seq", "future", "frames")
+
+    def __init__(self, seq, future):
+        self.seq, self.future, self.frames = seq, future, {}
+
+
+def _entry(hall_id, key, seen_seq, fn) -> _Shared:
+    pending = _shared_state.setdefault(asyncio.get_running_loop(), {})
+    key = (key, hall_id)
+    entry = pending.get(key)
+    if entry is None or entry.seq < seen_seq:
+        entry = pending[key] = _Shared(seen_seq, asyncio.ensure_future(database_sync_to_async(fn)()))
+    return entry
+
+
+async def shared_frame(stream, key, seen_seq):
+    """The stream's refresh frame from a state computed once for every socket of this process whose
+    events it covers; the frame is built once per kind of stream, a SharedFrame, so that 500 screens
+    send one encoding (and on daphne one framing, consumers/direct.py).
 
     A computation started after a socket processed its last event (seen_seq) includes that event,
     so the socket may reuse it; otherwise it starts a new one.
     """
-    pending = _shared_state.setdefault(asyncio.get_running_loop(), {})
-    key = (key, hall_id)
-    entry = pending.get(key)
-    if entry is None or entry[0] < seen_seq:
-        entry = (seen_seq, asyncio.ensure_future(database_sync_to_async(fn)()))
-        pending[key] = entry
-    return await asyncio.shield(entry[1])
+    entry = _entry(stream.hall_id, key, seen_seq, stream.refresh_state)
+    state = await asyncio.shield(entry.future)
+    try:
+        return entry.frames[stream.name]
+    except KeyError:
+        frame = stream.refresh_frame(state)
+        frame = entry.frames[stream.name] = None if frame is None else SharedFrame(frame)
+        return frame
 
 
 class Throttle:

@@ -118,10 +118,8 @@ class HallStreamConsumer(AsyncWebsocketConsumer):
     async def _refresh(self):
         key = self.stream.refresh_key()
         if key is None:
-            state = await db(self.stream.refresh_state)()
-        else:
-            state = await refresh.shared(self.stream.hall_id, key, self.follower.last_seq, self.stream.refresh_state)
-        return self.stream.refresh_frame(state)
+            return self.stream.refresh_frame(await db(self.stream.refresh_state)())
+        return await refresh.shared_frame(self.stream, key, self.follower.last_seq)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.follower is None or not self.follower.joined:

@@ -53,7 +53,8 @@ class StreamKind:
         return False
 
     def refresh_key(self):
-        """Sockets of a hall whose refresh has the same key share one computation per process (None: own)."""
+        """Sockets of a hall whose refresh has the same key share one computation per process (None: own),
+        and sockets of one kind among them one frame: refresh_frame must then depend on the state alone."""
         return None
 
     def refresh_state(self):
