@@ -18,7 +18,10 @@ ARRIVE = """
 from datetime import timedelta
 from django.utils import timezone
 from hallops.core.models import Appointment
-start = timezone.now() + timedelta(minutes=10)
+now = timezone.now()
+start = now + timedelta(minutes=10)
+if timezone.localdate(start) != timezone.localdate(now):  # near midnight: a slot begun today, still open
+    start = now - timedelta(minutes=5)
 Appointment.objects.filter(code="{code}").update(slot_start=start, slot_end=start + timedelta(minutes=30),
                                                  day=timezone.localdate(start))
 """
