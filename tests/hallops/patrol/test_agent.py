@@ -26,8 +26,8 @@ def _video_s(at, t0):
 
 def test_off_post_is_raised_when_the_figure_leaves_and_cleared_when_it_returns(window):
     camera = make_seat_camera(window.hall, window, speed=SPEED, **FAST)
-    t0 = timezone.now()
     with PatrolRunner([camera]) as runner:
+        t0 = timezone.now()  # the video starts playing now; building the runner (detectors) is not video time
         runner.run(SEAT_TRUTH["duration_s"] / SPEED + 0.5,
                    until=lambda: Detection.objects.filter(cleared_at__isnull=False).exists() and
                    Snapshot.objects.filter(phase="after").exists())
