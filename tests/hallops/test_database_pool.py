@@ -1,11 +1,11 @@
 """A PostgreSQL connection killed by the server is not handed out again (issue 11, fault 2): the
 pool checks each connection, so the request after a restart or pg_terminate_backend succeeds."""
 
-import time
-
 import psycopg
 import pytest
 from django.db import connection
+
+from tests.postgres_kill import kill_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,18 +31,7 @@ def kill_every_connection():
     params.pop("context", None)
     with psycopg.connect(**{k: v for k, v in params.items() if k in ("host", "port", "user", "password")},
                          dbname="postgres", autocommit=True) as admin:
-        name = connection.settings_dict["NAME"]
-        pids = [pid for (pid,) in admin.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]).fetchall()]
-        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM unnest(%s::int[]) AS pid",
-                               [pids]).fetchone()[0]
-        # pg_terminate_backend only signals: as after a restart, the clients come back once the server
-        # has closed those connections (a check cannot see a goodbye not yet sent).
-        deadline = time.monotonic() + 10
-        while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids]).fetchone()[0] \
-                and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return killed
+        return kill_connections(admin, connection.settings_dict["NAME"])
 
 
 def test_a_request_after_the_server_killed_the_pools_connections_succeeds(postgres, client):

@@ -21,6 +21,8 @@ import requests
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.postgres_kill import kill_connections
+
 from .cluster import _with_path, daphnes, free_port, migrate_and_seed, server_env, throwaway_database
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
@@ -161,17 +163,9 @@ async def test_after_postgresql_kills_every_connection_requests_and_pings_succee
             assert requests.get(f"http://127.0.0.1:{port}/api/v1/halls/", timeout=10).status_code == 200
         name = database_url.rsplit("/", 1)[1]
         with psycopg.connect(_with_path(database_url, "/postgres"), autocommit=True) as admin:
-            pids = [pid for (pid,) in admin.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]).fetchall()]
-            killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM unnest(%s::int[]) AS pid",
-                                   [pids]).fetchone()[0]
-            # pg_terminate_backend only signals. "After" is once the server has closed them, as after a
-            # restart: a connection killed in the very moment it is handed out still fails that request
-            # (hallops/dbcheck.py), which is not what this test is about.
-            deadline = time.monotonic() + 10
-            while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids]).fetchone()[0] \
-                    and time.monotonic() < deadline:
-                time.sleep(0.01)
+            # "After": once the server has closed them. A connection killed in the very moment it is
+            # handed out still fails that request (hallops/dbcheck.py); not what this test is about.
+            killed = kill_connections(admin, name)
         assert killed >= 2
         for port in ports:
             for _ in range(3):
