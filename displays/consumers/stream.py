@@ -159,7 +159,6 @@ class NoSuchStream(AsyncWebsocketConsumer):
 
     async def connect(self):
         await self.accept()
-        self.direct = direct_writer(self.base_send)
         error = NotFound(_("没有这个实时通道"), code="not_found")
         await self.send(text_data=encode(error_frame(error.code, error.message)))
         await self.close(code=close_code(error))

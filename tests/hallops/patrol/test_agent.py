@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from devices.cameras.source import CameraSource
 from hallops.core.models import HallEvent, WindowState
 from hallops.patrol.models import Detection, ReviewState, Snapshot, Suppression, SuppressionKind
 from hallops.patrol.runner import PatrolRunner
@@ -50,14 +49,15 @@ class FramesSeen:
 
 def test_off_post_is_raised_when_the_figure_leaves_and_cleared_when_it_returns(window):
     camera = make_seat_camera(window.hall, window, speed=SPEED, **FAST)
-    sources = []
+    runner, sources = PatrolRunner([camera]), []
+    real_source = runner.agent.source_factory
 
     def noting(cfg):
-        sources.append(FramesSeen(CameraSource(cfg.url, fps=cfg.fps, open_timeout_s=cfg.open_timeout_s,
-                                               read_timeout_s=cfg.read_timeout_s, name=cfg.id)))
+        sources.append(FramesSeen(real_source(cfg)))
         return sources[-1]
 
-    with PatrolRunner([camera], source_factory=noting) as runner:
+    runner.agent.source_factory = noting
+    with runner:
         runner.run(SEAT_TRUTH["duration_s"] / SPEED + 0.5,
                    until=lambda: Detection.objects.filter(cleared_at__isnull=False).exists() and
                    Snapshot.objects.filter(phase="after").exists())
